@@ -1,0 +1,112 @@
+import { parseArgs } from 'node:util';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseSourceUri, redactUri, SourceUriError, type SourceConfig } from '../contract';
+import { defaultDataDir } from '../engine/data-dir';
+import { Engine } from '../engine/engine';
+import { createLogger } from '../engine/log';
+import { appVersion, packageRoot } from '../../native/package-root';
+import { randomToken } from '../serve/auth';
+import { startServer } from '../serve/server';
+
+const USAGE = `Usage: eas-console serve [options]
+
+Runs the console engine headless and serves the UI to a browser.
+  --host HOST        address to bind (default 127.0.0.1; anything else is reachable by others)
+  --port N           port (default 8080; 0 picks a free one)
+  --token TOKEN      access token (default: random, printed in the URL)
+  --data-dir DIR     settings, database, recordings (default $XDG_DATA_HOME/eas-console)
+  --settings FILE    use this settings file instead of DATA_DIR/settings.json
+  --source URI       add a source for this run only, not saved (repeatable): demo:, file:PATH[?loop=1], ...
+  --log-level LEVEL  fatal|error|warn|info|debug (default info)
+`;
+
+/** Sources given with --source become configs with ids src1, src2, ... and priorities after the saved ones. */
+export function sourcesFromUris(uris: string[]): SourceConfig[] {
+  return uris.map((uri, i) => {
+    let kind: string;
+    try {
+      kind = parseSourceUri(uri).kind;
+    } catch (err) {
+      const part = err instanceof SourceUriError ? ` (${err.part})` : '';
+      throw new Error(`--source ${redactUri(uri)}: ${(err as Error).message}${part}`);
+    }
+    return { id: `src${i + 1}`, name: `${kind} ${i + 1}`, uri, priority: 100 + i, enabled: true };
+  });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        host: { type: 'string', default: '127.0.0.1' },
+        port: { type: 'string', default: '8080' },
+        token: { type: 'string' },
+        'data-dir': { type: 'string' },
+        settings: { type: 'string' },
+        source: { type: 'string', multiple: true, default: [] },
+        'log-level': { type: 'string', default: 'info' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`--port must be 0-65535, got "${values.port}"\n`);
+    return 2;
+  }
+  let extraSources: SourceConfig[];
+  try {
+    extraSources = sourcesFromUris(values.source ?? []);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return 2;
+  }
+  const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
+  mkdirSync(dataDir, { recursive: true });
+  const token = values.token ?? randomToken();
+  const logger = createLogger(values['log-level']);
+  const engine = new Engine({
+    dataDir,
+    settingsFile: values.settings ? resolve(values.settings) : undefined,
+    extraSources,
+    mode: 'serve',
+    version: appVersion(),
+    logger,
+  });
+  await engine.start();
+  let server;
+  try {
+    server = await startServer({ engine, host: values.host!, port, token, rendererDir: join(packageRoot(), 'dist', 'renderer') });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const hint = e.code === 'EADDRINUSE' ? ` — port ${port} is in use; pick another with --port` : '';
+    process.stderr.write(`cannot listen on ${values.host}:${port}: ${e.message}${hint}\n`);
+    await engine.stop();
+    return 1;
+  }
+  if (values.host !== '127.0.0.1' && values.host !== 'localhost' && values.host !== '::1') {
+    process.stderr.write(`warning: serving on ${values.host}: anyone who can reach it and has the token can watch the station\n`);
+  }
+  process.stdout.write(`EAS console serving at ${server.url}\n`);
+  await new Promise<void>((resolveStop) => {
+    const stop = (): void => resolveStop();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  process.stdout.write('stopping...\n');
+  await server.close();
+  await engine.stop();
+  logger.flush();
+  return 0;
+}

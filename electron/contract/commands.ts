@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import {
+  Alert,
+  AppInfo,
+  DecoderEvent,
+  Settings,
+  SettingsPatch,
+  SourceStatus,
+  StatusSnapshot,
+  StreamStatus,
+} from './dto';
+
+const None = z.object({}).strict();
+const Limit = z.number().int().min(1).max(1000);
+
+/**
+ * Request -> response pairs. The engine validates `args` on entry; the response schema
+ * documents (and tests check) what comes back.
+ */
+export const commands = {
+  'app.info': { args: None, result: AppInfo },
+  'status.snapshot': { args: None, result: StatusSnapshot },
+  'sources.list': { args: None, result: z.array(SourceStatus) },
+  'streams.list': { args: None, result: z.array(StreamStatus) },
+  'streams.toggle': {
+    args: z.object({ sourceId: z.string().min(1).max(64), enabled: z.boolean() }).strict(),
+    result: z.array(StreamStatus),
+  },
+  'alerts.active': { args: None, result: z.array(Alert) },
+  'alerts.list': {
+    args: z.object({ limit: Limit.optional(), beforeId: z.string().optional() }).strict(),
+    result: z.array(Alert),
+  },
+  'decoder.recent': { args: z.object({ limit: Limit.optional() }).strict(), result: z.array(DecoderEvent) },
+  /** Settings as the UI may see them: secrets are never included. */
+  'settings.get': { args: None, result: Settings },
+  'settings.update': { args: SettingsPatch, result: Settings },
+} as const;
+
+export type Commands = typeof commands;
+export type CommandName = keyof Commands;
+export type CommandArgs<C extends CommandName> = z.input<Commands[C]['args']>;
+export type CommandResult<C extends CommandName> = z.infer<Commands[C]['result']>;
+
+export function isCommandName(name: unknown): name is CommandName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commands, name);
+}

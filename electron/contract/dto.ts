@@ -1,0 +1,221 @@
+import { z } from 'zod';
+import { SourceUri } from './sources/uri';
+
+/** Sample rate of every source bus: the engine resamples everything to this. */
+export const BUS_RATE = 22050;
+
+const Id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, "-" and "_" only');
+const Db = z.number().min(-200).max(20);
+const IsoTime = z.string().datetime({ offset: true });
+
+// ---- settings ---------------------------------------------------------------------------
+
+export const SourceConfig = z
+  .object({
+    id: Id,
+    name: z.string().min(1).max(80),
+    uri: SourceUri,
+    /** Lower number = preferred as the program source. */
+    priority: z.number().int().min(0).max(1000),
+    enabled: z.boolean(),
+  })
+  .strict();
+export type SourceConfig = z.infer<typeof SourceConfig>;
+
+export const FailoverSettings = z
+  .object({
+    silenceThresholdDb: z.number().min(-120).max(0),
+    silenceSeconds: z.number().min(1).max(3600),
+    stallSeconds: z.number().min(1).max(600),
+    holdSeconds: z.number().min(0).max(3600),
+  })
+  .strict();
+export type FailoverSettings = z.infer<typeof FailoverSettings>;
+
+export const StreamFormat = z.enum(['mp3', 'vorbis', 'opus', 'aac']);
+export type StreamFormat = z.infer<typeof StreamFormat>;
+
+/** One rendition of one source on one Icecast mount. The password lives in the engine only. */
+export const StreamConfig = z
+  .object({
+    id: Id,
+    sourceId: Id,
+    enabled: z.boolean(),
+    format: StreamFormat,
+    bitrateKbps: z.number().int().min(8).max(320),
+    mount: z.string().regex(/^\/[A-Za-z0-9._-]{1,64}$/, 'a "/" then 1-64 of A-Z a-z 0-9 . _ -'),
+    name: z.string().max(120).optional(),
+    description: z.string().max(240).optional(),
+    genre: z.string().max(60).optional(),
+    public: z.boolean().optional(),
+  })
+  .strict();
+export type StreamConfig = z.infer<typeof StreamConfig>;
+
+export const Settings = z
+  .object({
+    version: z.literal(1),
+    stationName: z.string().min(1).max(80),
+    sources: z.array(SourceConfig).max(32),
+    failover: FailoverSettings,
+    streams: z.array(StreamConfig).max(64),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    const seen = new Set<string>();
+    s.sources.forEach((src, i) => {
+      if (seen.has(src.id)) ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate source id "${src.id}"` });
+      seen.add(src.id);
+    });
+    s.streams.forEach((st, i) => {
+      if (!seen.has(st.sourceId)) {
+        ctx.addIssue({ code: 'custom', path: ['streams', i, 'sourceId'], message: `no source "${st.sourceId}"` });
+      }
+    });
+  });
+export type Settings = z.infer<typeof Settings>;
+
+/** A partial update: top-level keys replace the stored value wholesale, then the whole is revalidated. */
+export const SettingsPatch = z
+  .object({
+    stationName: z.string(),
+    sources: z.array(z.unknown()),
+    failover: z.unknown(),
+    streams: z.array(z.unknown()),
+  })
+  .partial()
+  .strict();
+export type SettingsPatch = z.infer<typeof SettingsPatch>;
+
+// ---- live state -------------------------------------------------------------------------
+
+export const SourceState = z.enum(['starting', 'running', 'silent', 'stalled', 'failed', 'stopped']);
+export type SourceState = z.infer<typeof SourceState>;
+
+export const SourceStatus = z.object({
+  id: Id,
+  name: z.string(),
+  kind: z.string(),
+  /** The URI with any credentials masked. */
+  uri: z.string(),
+  priority: z.number().int(),
+  enabled: z.boolean(),
+  state: SourceState,
+  /** True for the one source currently carried on the program bus. */
+  program: z.boolean(),
+  error: z.string().nullable(),
+  peakDb: Db.nullable(),
+  rmsDb: Db.nullable(),
+  /** Signal strength of an RF source's channel, dBFS; null for audio sources. */
+  signalDb: Db.nullable(),
+  nowPlaying: z.string().nullable(),
+  /** Samples delivered on this source's bus since it started (22050 Hz). */
+  samples: z.number().int().nonnegative(),
+});
+export type SourceStatus = z.infer<typeof SourceStatus>;
+
+/** One batch (~16-50 ms) of metering for one source. peaks holds min,max pairs in -1..1. */
+export const LevelFrame = z.object({
+  sourceId: Id,
+  t: z.number(),
+  peakDb: Db,
+  rmsDb: Db,
+  peaks: z.array(z.number().min(-1).max(1)).max(512),
+});
+export type LevelFrame = z.infer<typeof LevelFrame>;
+
+export const StreamState = z.enum(['unconfigured', 'off', 'connecting', 'live', 'retrying', 'error']);
+export type StreamState = z.infer<typeof StreamState>;
+
+export const StreamStatus = z.object({
+  streamId: z.string(),
+  sourceId: Id,
+  enabled: z.boolean(),
+  state: StreamState,
+  format: StreamFormat.nullable(),
+  mount: z.string().nullable(),
+  /** What the user should know or do now, e.g. "streaming not configured yet". */
+  message: z.string().nullable(),
+  uptimeS: z.number().nonnegative(),
+  bytesSent: z.number().nonnegative(),
+  bitrateKbps: z.number().nonnegative().nullable(),
+  reconnects: z.number().int().nonnegative(),
+  droppedBytes: z.number().nonnegative(),
+  lastError: z.string().nullable(),
+  listeners: z.number().int().nonnegative().nullable(),
+  peakListeners: z.number().int().nonnegative().nullable(),
+});
+export type StreamStatus = z.infer<typeof StreamStatus>;
+
+export const DecoderEventKind = z.enum(['header', 'eom', 'attention', 'burst', 'link']);
+export type DecoderEventKind = z.infer<typeof DecoderEventKind>;
+
+export const DecoderEvent = z.object({
+  id: z.string(),
+  sourceId: Id,
+  kind: DecoderEventKind,
+  receivedAt: IsoTime,
+  /** Index of the first sample of the event on the source's bus. */
+  sampleIndex: z.number().int().nonnegative(),
+  /** Exact header text for kind=header, "NNNN" for eom. */
+  raw: z.string().nullable(),
+  /** Plain-language description, as an ENDEC displays it. */
+  text: z.string().nullable(),
+  detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+});
+export type DecoderEvent = z.infer<typeof DecoderEvent>;
+
+export const AlertLocation = z.object({ code: z.string(), name: z.string() });
+
+export const Alert = z.object({
+  id: z.string(),
+  sourceId: Id,
+  raw: z.string(),
+  originator: z.string(),
+  originatorName: z.string(),
+  event: z.string(),
+  eventName: z.string(),
+  category: z.string(),
+  locations: z.array(AlertLocation),
+  issuedAt: IsoTime,
+  expiresAt: IsoTime,
+  callsign: z.string(),
+  text: z.string(),
+  receivedAt: IsoTime,
+  active: z.boolean(),
+});
+export type Alert = z.infer<typeof Alert>;
+
+export const AppInfo = z.object({
+  name: z.string(),
+  version: z.string(),
+  mode: z.enum(['electron', 'serve']),
+  platform: z.string(),
+  node: z.string(),
+  startedAt: IsoTime,
+  dataDir: z.string(),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+export const ProgramChange = z.object({
+  sourceId: Id.nullable(),
+  previous: Id.nullable(),
+  reason: z.string(),
+  at: IsoTime,
+});
+export type ProgramChange = z.infer<typeof ProgramChange>;
+
+export const StatusSnapshot = z.object({
+  app: AppInfo,
+  program: Id.nullable(),
+  sources: z.array(SourceStatus),
+  streams: z.array(StreamStatus),
+  recentEvents: z.array(DecoderEvent),
+  activeAlerts: z.array(Alert),
+  programChanges: z.array(ProgramChange),
+});
+export type StatusSnapshot = z.infer<typeof StatusSnapshot>;

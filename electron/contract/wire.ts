@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { ContractErrorSchema } from './errors';
+
+/**
+ * Messages on the serve-mode WebSocket. Electron IPC uses the same command and event names
+ * (channels "eas:call" and "eas:event") with the same payloads, so both transports share
+ * one validator.
+ */
+export const ClientMessage = z
+  .object({
+    t: z.literal('call'),
+    id: z.number().int().nonnegative(),
+    cmd: z.string().max(64),
+    args: z.unknown(),
+  })
+  .strict();
+export type ClientMessage = z.infer<typeof ClientMessage>;
+
+export const ServerMessage = z.discriminatedUnion('t', [
+  z.object({ t: z.literal('result'), id: z.number().int(), ok: z.literal(true), value: z.unknown() }),
+  z.object({ t: z.literal('result'), id: z.number().int(), ok: z.literal(false), error: ContractErrorSchema }),
+  z.object({ t: z.literal('event'), name: z.string(), payload: z.unknown() }),
+  /** A message that could not be tied to a call (unparsable, no id). */
+  z.object({ t: z.literal('error'), error: ContractErrorSchema }),
+]);
+export type ServerMessage = z.infer<typeof ServerMessage>;
+
+export const IPC_CALL = 'eas:call';
+export const IPC_EVENT = 'eas:event';
+/** Largest WebSocket/IPC message the engine accepts, bytes. */
+export const MAX_MESSAGE_BYTES = 64 * 1024;

@@ -1,0 +1,5 @@
+export * from './header';
+export * from './tables';
+export * from './names';
+export * from './time';
+export * from './describe';

@@ -1,0 +1,346 @@
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import {
+  ContractError,
+  redactUri,
+  parseSourceUri,
+  validateCall,
+  type Alert,
+  type AppInfo,
+  type CommandArgs,
+  type CommandName,
+  type CommandResult,
+  type DecoderEvent,
+  type EventName,
+  type EventPayload,
+  type LevelFrame,
+  type ProgramChange,
+  type SourceConfig,
+  type SourceState,
+  type SourceStatus,
+  type StatusSnapshot,
+  type StreamStatus,
+} from '../contract';
+import { DecoderLog } from './decoder-log';
+import { silentLogger, type Logger } from './log';
+import type { CaptureState, WorkerDecoderEvent } from './pipeline/messages';
+import { SourcePipeline } from './pipeline/source-pipeline';
+import { SettingsStore } from './settings-store';
+import { ProgramSelector, type SourceHealth } from './program';
+
+export interface EngineOptions {
+  dataDir: string;
+  /** Settings file; default DATA_DIR/settings.json. */
+  settingsFile?: string;
+  /** Sources added for this run only (serve --source); never saved. */
+  extraSources?: SourceConfig[];
+  mode: AppInfo['mode'];
+  version: string;
+  logger?: Logger;
+  /** Level batch period in ms (16-50). */
+  levelBatchMs?: number;
+}
+
+type EventArgs = { [E in EventName]: [EventPayload<E>] };
+
+/**
+ * The station as a service: sources in workers, program selection, decoder events, alerts.
+ * Its public surface is `call` (contract commands) and contract events; Electron IPC and the
+ * serve-mode WebSocket are thin transports over it.
+ */
+export class Engine extends EventEmitter<EventArgs> {
+  readonly settings: SettingsStore;
+  private readonly log: Logger;
+  private readonly pipelines = new Map<string, SourcePipeline>();
+  private readonly configs = new Map<string, SourceConfig>();
+  private readonly decoderLog = new DecoderLog();
+  private readonly programChanges: ProgramChange[] = [];
+  private readonly selector: ProgramSelector;
+  private readonly startedAt = new Date();
+  private pendingFrames: LevelFrame[] = [];
+  private levelTimer: NodeJS.Timeout | null = null;
+  private healthTimer: NodeJS.Timeout | null = null;
+  private eventSeq = 0;
+  private running = false;
+
+  constructor(private readonly opts: EngineOptions) {
+    super();
+    this.setMaxListeners(100);
+    this.log = opts.logger ?? silentLogger();
+    this.settings = new SettingsStore(opts.settingsFile ?? join(opts.dataDir, 'settings.json'));
+    if (this.settings.loadProblem) this.log.error(this.settings.loadProblem);
+    this.selector = new ProgramSelector(this.settings.get().failover);
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    const s = this.settings.get();
+    for (const src of [...s.sources, ...(this.opts.extraSources ?? [])]) {
+      if (src.enabled) this.addSource(src);
+    }
+    const batchMs = this.opts.levelBatchMs ?? 33;
+    this.levelTimer = setInterval(() => this.flushLevels(), batchMs);
+    this.healthTimer = setInterval(() => this.checkHealth(), 250);
+    this.log.info({ sources: [...this.configs.keys()] }, 'engine started');
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    if (this.levelTimer) clearInterval(this.levelTimer);
+    if (this.healthTimer) clearInterval(this.healthTimer);
+    await Promise.all([...this.pipelines.values()].map((p) => p.stop()));
+    this.pipelines.clear();
+    this.log.info('engine stopped');
+  }
+
+  /** The PCM bus of a source, for streams and recorders. */
+  bus(sourceId: string): SourcePipeline | undefined {
+    return this.pipelines.get(sourceId);
+  }
+
+  private addSource(config: SourceConfig): void {
+    if (this.pipelines.has(config.id)) {
+      throw new ContractError('invalid_settings', `duplicate source id "${config.id}"`, 'sources');
+    }
+    const p = new SourcePipeline(config, this.opts.levelBatchMs ?? 33);
+    this.configs.set(config.id, config);
+    this.pipelines.set(config.id, p);
+    p.on('levels', (lv) => {
+      this.pendingFrames.push({ sourceId: config.id, t: lv.t, peakDb: lv.peakDb, rmsDb: lv.rmsDb, peaks: lv.peaks });
+    });
+    p.on('state', (state, error) => {
+      const msg = `${config.id}: ${state}${error ? ` — ${error.message}${error.hint ? ` (${error.hint})` : ''}` : ''}`;
+      this.logEvent(state === 'failed' || state === 'retrying' ? 'warn' : 'info', msg);
+      this.emitSources();
+    });
+    p.on('nowPlaying', () => this.emitSources());
+    p.on('decoder', (ev) => this.onDecoder(config.id, ev));
+    p.on('log', (level, message) => this.logEvent(level, message));
+    p.start();
+  }
+
+  private logEvent(level: 'info' | 'warn' | 'error', message: string): void {
+    this.log[level](message);
+    this.emit('log', { level, message, at: new Date().toISOString() });
+  }
+
+  private flushLevels(): void {
+    if (this.pendingFrames.length === 0) return;
+    const frames = this.pendingFrames;
+    this.pendingFrames = [];
+    this.emit('levels', { frames });
+  }
+
+  private onDecoder(sourceId: string, ev: WorkerDecoderEvent): void {
+    if (ev.type === 'link') return;
+    const base = {
+      id: `${Date.now().toString(36)}-${(this.eventSeq++).toString(36)}`,
+      sourceId,
+      receivedAt: new Date().toISOString(),
+      sampleIndex: ev.sample,
+    };
+    let event: DecoderEvent;
+    switch (ev.type) {
+      case 'header':
+        event = { ...base, kind: 'header', raw: ev.raw, text: this.describe(ev.raw), detail: { bursts: ev.bursts } };
+        break;
+      case 'eom':
+        event = { ...base, kind: 'eom', raw: 'NNNN', text: 'End of message' };
+        break;
+      case 'attention':
+        event = {
+          ...base,
+          kind: 'attention',
+          raw: null,
+          text:
+            ev.phase === 'start'
+              ? `Attention signal (${ev.kind}) started`
+              : `Attention signal (${ev.kind}) ended after ${(ev.durationS ?? 0).toFixed(1)} s`,
+          detail: { phase: ev.phase, tone: ev.kind, durationS: ev.durationS ?? null },
+        };
+        break;
+      case 'burst':
+        event = { ...base, kind: 'burst', raw: ev.text, text: null, detail: { bitErrorEstimate: ev.bitErrorEstimate } };
+        break;
+    }
+    this.decoderLog.add(event);
+    this.log.info({ sourceId, kind: event.kind, raw: event.raw }, 'decoder event');
+    this.emit('decoder.event', event);
+  }
+
+  /** Plain-language text for a header; replaced by the alert model's describer. */
+  protected describe(raw: string): string | null {
+    return raw;
+  }
+
+  private checkHealth(): void {
+    const now = Date.now();
+    const health: SourceHealth[] = [...this.pipelines.values()].map((p) => ({
+      id: p.sourceId,
+      priority: p.config.priority,
+      state: p.state,
+      lastBlockAt: p.lastBlockAt,
+      rmsDb: p.lastLevels?.rmsDb ?? null,
+    }));
+    const change = this.selector.update(now, health);
+    if (change) {
+      const pc: ProgramChange = { sourceId: change.to, previous: change.from, reason: change.reason, at: new Date(now).toISOString() };
+      this.programChanges.push(pc);
+      if (this.programChanges.length > 100) this.programChanges.shift();
+      this.logEvent('info', `program: ${change.from ?? 'none'} -> ${change.to ?? 'none'} (${change.reason})`);
+      this.emit('program.changed', pc);
+      this.emitSources();
+    } else if (this.selector.statesChanged) {
+      this.emitSources();
+    }
+  }
+
+  private emitSources(): void {
+    this.emit('sources.changed', this.sourceStatuses());
+  }
+
+  sourceStatuses(): SourceStatus[] {
+    return [...this.pipelines.values()].map((p) => {
+      const cfg = p.config;
+      return {
+        id: cfg.id,
+        name: cfg.name,
+        kind: safeKind(cfg.uri),
+        uri: redactUri(cfg.uri),
+        priority: cfg.priority,
+        enabled: cfg.enabled,
+        state: this.publicState(p.sourceId, p.state),
+        program: this.selector.program === cfg.id,
+        error: p.error ? `${p.error.message}${p.error.hint ? ` — ${p.error.hint}` : ''}` : null,
+        peakDb: p.lastLevels?.peakDb ?? null,
+        rmsDb: p.lastLevels?.rmsDb ?? null,
+        signalDb: p.signalDb,
+        nowPlaying: p.nowPlaying,
+        samples: p.samples,
+      };
+    });
+  }
+
+  private publicState(id: string, state: CaptureState): SourceState {
+    const h = this.selector.healthOf(id);
+    if (h === 'silent' || h === 'stalled') return h;
+    switch (state) {
+      case 'running':
+        return 'running';
+      case 'starting':
+        return 'starting';
+      case 'retrying':
+      case 'failed':
+        return 'failed';
+      case 'ended':
+      case 'stopped':
+        return 'stopped';
+    }
+  }
+
+  streamStatuses(): StreamStatus[] {
+    return [...this.pipelines.values()].map((p) => unconfiguredStream(p.sourceId));
+  }
+
+  activeAlerts(): Alert[] {
+    return [];
+  }
+
+  appInfo(): AppInfo {
+    return {
+      name: 'EAS Monitor Console',
+      version: this.opts.version,
+      mode: this.opts.mode,
+      platform: `${process.platform}-${process.arch}`,
+      node: process.version,
+      startedAt: this.startedAt.toISOString(),
+      dataDir: this.opts.dataDir,
+    };
+  }
+
+  snapshot(): StatusSnapshot {
+    return {
+      app: this.appInfo(),
+      program: this.selector.program,
+      sources: this.sourceStatuses(),
+      streams: this.streamStatuses(),
+      recentEvents: this.decoderLog.recent(50),
+      activeAlerts: this.activeAlerts(),
+      programChanges: this.programChanges.slice(-20),
+    };
+  }
+
+  /** Runs one contract command. Throws ContractError only. */
+  async call<C extends CommandName>(cmd: C, args: CommandArgs<C>): Promise<CommandResult<C>>;
+  async call(cmdIn: unknown, argsIn: unknown): Promise<unknown>;
+  async call(cmdIn: unknown, argsIn: unknown): Promise<unknown> {
+    const { cmd, args } = validateCall(cmdIn, argsIn);
+    try {
+      return await this.dispatch(cmd, args);
+    } catch (err) {
+      if (err instanceof ContractError) throw err;
+      this.log.error({ err, cmd }, 'command failed');
+      throw new ContractError('internal', `${cmd} failed: ${(err as Error).message}`);
+    }
+  }
+
+  private async dispatch(cmd: CommandName, args: unknown): Promise<unknown> {
+    switch (cmd) {
+      case 'app.info':
+        return this.appInfo();
+      case 'status.snapshot':
+        return this.snapshot();
+      case 'sources.list':
+        return this.sourceStatuses();
+      case 'streams.list':
+        return this.streamStatuses();
+      case 'streams.toggle': {
+        const a = args as CommandArgs<'streams.toggle'>;
+        if (!this.pipelines.has(a.sourceId)) throw new ContractError('not_found', `no source "${a.sourceId}"`, 'sourceId');
+        return this.streamStatuses().filter((s) => s.sourceId === a.sourceId);
+      }
+      case 'alerts.active':
+        return this.activeAlerts();
+      case 'alerts.list':
+        return this.activeAlerts();
+      case 'decoder.recent': {
+        const a = args as CommandArgs<'decoder.recent'>;
+        return this.decoderLog.recent(a.limit ?? 100);
+      }
+      case 'settings.get':
+        return this.settings.get();
+      case 'settings.update':
+        return this.settings.update(args);
+    }
+  }
+}
+
+function safeKind(uri: string): string {
+  try {
+    return parseSourceUri(uri).kind;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function unconfiguredStream(sourceId: string): StreamStatus {
+  return {
+    streamId: `${sourceId}:none`,
+    sourceId,
+    enabled: false,
+    state: 'unconfigured',
+    format: null,
+    mount: null,
+    message: 'streaming not configured yet: add an Icecast stream for this source in settings',
+    uptimeS: 0,
+    bytesSent: 0,
+    bitrateKbps: null,
+    reconnects: 0,
+    droppedBytes: 0,
+    lastError: null,
+    listeners: null,
+    peakListeners: null,
+  };
+}

@@ -1,0 +1,29 @@
+// The renderer's only door to the app: window.eas, a ConsoleApi built from the contract.
+// Calls are validated here before they cross (and again in the main process).
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { ContractError, IPC_CALL, IPC_EVENT, isEventName, validateCall, type ContractErrorData } from '../contract';
+
+type Reply = { ok: true; value: unknown } | { ok: false; error: ContractErrorData };
+
+const api = {
+  async call(cmd: unknown, args: unknown): Promise<unknown> {
+    try {
+      validateCall(cmd, args);
+    } catch (err) {
+      throw err instanceof ContractError ? err.toJSON() : err;
+    }
+    const reply = (await ipcRenderer.invoke(IPC_CALL, cmd, args)) as Reply;
+    if (reply.ok) return reply.value;
+    throw reply.error;
+  },
+  on(name: unknown, listener: (payload: unknown) => void): () => void {
+    if (!isEventName(name) || typeof listener !== 'function') throw new Error(`unknown event ${String(name)}`);
+    const handler = (_e: IpcRendererEvent, eventName: string, payload: unknown): void => {
+      if (eventName === name) listener(payload);
+    };
+    ipcRenderer.on(IPC_EVENT, handler);
+    return () => ipcRenderer.removeListener(IPC_EVENT, handler);
+  },
+};
+
+contextBridge.exposeInMainWorld('eas', api);

@@ -1,0 +1,519 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import {
+  accessSync, chmodSync, chownSync, closeSync, constants, existsSync, fstatSync, mkdirSync, mkdtempSync,
+  openSync, readFileSync, readSync, statSync, unlinkSync, writeFileSync,
+} from 'node:fs';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { icecastConfigXml, type IcecastLimits } from './config';
+import { IcecastNotInstalledError, IcecastStartError, redact } from './errors';
+
+/**
+ * The icecast2 binary: an explicit path (settings) first, then PATH, then Debian's place.
+ * Throws IcecastNotInstalledError when none is executable.
+ */
+export function findIcecastBinary(override?: string | null): string {
+  const executable = (p: string): boolean => {
+    try {
+      accessSync(p, constants.X_OK);
+      return statSync(p).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (override) {
+    if (executable(override)) return override;
+    throw new IcecastNotInstalledError(`configured path ${override} is not an executable file`);
+  }
+  const dirs = (process.env.PATH ?? '').split(delimiter).filter(Boolean);
+  for (const name of ['icecast2', 'icecast']) {
+    for (const dir of dirs) {
+      const p = join(dir, name);
+      if (executable(p)) return p;
+    }
+  }
+  for (const p of ['/usr/bin/icecast2', '/usr/local/bin/icecast2', '/usr/local/bin/icecast']) if (executable(p)) return p;
+  throw new IcecastNotInstalledError('no icecast2 on PATH or in /usr/bin');
+}
+
+export interface RunAs {
+  uid: number;
+  gid: number;
+  name: string;
+}
+
+/**
+ * Icecast refuses to run as root ("You should not run icecast2 as root"). When we are root
+ * (CI, containers, a station box run as root) we start it directly as Debian's icecast2 service
+ * user (or nobody), so it never holds root at all; <changeowner> would parse the config as root
+ * first. Null when we are not root: it then runs as us.
+ */
+export function defaultRunAs(): RunAs | null {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return null;
+  let passwd = '';
+  try {
+    passwd = readFileSync('/etc/passwd', 'utf8');
+  } catch {
+    // no passwd file: fall through to nobody's well-known ids
+  }
+  const users = new Map<string, RunAs>();
+  for (const line of passwd.split('\n')) {
+    const [name, , uid, gid] = line.split(':');
+    if (name && uid && gid) users.set(name, { name, uid: Number(uid), gid: Number(gid) });
+  }
+  return users.get('icecast2') ?? users.get('icecast') ?? users.get('nobody') ?? { name: 'nobody', uid: 65534, gid: 65534 };
+}
+
+/** A TCP port nobody listens on right now (the kernel's pick). */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, host, () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+export type ManagedIcecastState = 'stopped' | 'starting' | 'running' | 'restarting' | 'failed';
+
+export interface ManagedIcecastStatus {
+  state: ManagedIcecastState;
+  pid: number | null;
+  port: number | null;
+  /** Where clients reach it, e.g. http://127.0.0.1:8000 */
+  url: string | null;
+  /** Unexpected exits the supervisor restarted after. */
+  restarts: number;
+  lastError: string | null;
+  /** Directory holding icecast.xml, error.log and access.log. */
+  dir: string;
+  startedAt: number | null;
+  /** When state is 'restarting': when the next attempt runs (epoch ms). */
+  nextAttemptAt: number | null;
+}
+
+export interface ManagedIcecastOptions {
+  /** Runtime directory: config (0600, holds passwords), logs, pidfile. Created if missing. */
+  dir: string;
+  /** 0 or absent: a free port chosen at the first start and kept for restarts. */
+  port?: number;
+  bindAddress?: string;
+  hostname?: string;
+  location?: string;
+  adminContact?: string;
+  sourcePassword: string;
+  adminUser?: string;
+  adminPassword: string;
+  limits?: Partial<IcecastLimits>;
+  /** Path to icecast2 (a setting); default found on PATH. */
+  binary?: string | null;
+  /** Restart after an unexpected exit (default true). */
+  supervise?: boolean;
+  /** Restart backoff: doubles from initialMs up to maxMs, with jitter. */
+  backoff?: { initialMs?: number; maxMs?: number };
+  /** How long start() waits for the port to answer (default 10 s). */
+  startTimeoutMs?: number;
+  /** SIGTERM grace before SIGKILL on stop (default 5 s). */
+  killAfterMs?: number;
+  /** Default defaultRunAs(): the icecast2 user when we are root, else ourselves. */
+  runAs?: RunAs | null;
+  logLevel?: 1 | 2 | 3 | 4;
+}
+
+interface ManagedIcecastEvents {
+  state: [ManagedIcecastStatus];
+  log: [string];
+}
+
+const OUTPUT_LINES = 200;
+/** A run this long counts as healthy: the next crash starts the backoff from scratch. */
+const HEALTHY_RUN_MS = 60_000;
+
+const liveChildren = new Set<ChildProcess>();
+let exitHookInstalled = false;
+function trackChild(child: ChildProcess): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    // Safety net when the app exits without stop(): never leave an icecast2 behind.
+    process.once('exit', () => {
+      for (const c of liveChildren) c.kill('SIGKILL');
+    });
+  }
+  liveChildren.add(child);
+  child.once('exit', () => liveChildren.delete(child));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** One HTTP probe: resolves with the Server header, rejects on no answer. */
+function probe(host: string, port: number, timeoutMs: number): Promise<string> {
+  return new Promise((resolveProbe, reject) => {
+    const req = request({ host, port, path: '/status-json.xsl', method: 'GET', timeout: timeoutMs }, (res) => {
+      res.resume();
+      resolveProbe(String(res.headers.server ?? ''));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((r) => {
+    const t = setTimeout(() => {
+      child.off('exit', done);
+      r(false);
+    }, ms);
+    const done = (): void => {
+      clearTimeout(t);
+      r(true);
+    };
+    child.once('exit', done);
+  });
+}
+
+/**
+ * A local Icecast the app owns: writes its config, starts it, restarts it with backoff when it
+ * dies, stops it on exit (SIGTERM, then SIGKILL), and keeps its log readable for the UI.
+ */
+export class ManagedIcecast extends EventEmitter<ManagedIcecastEvents> {
+  private readonly opts: ManagedIcecastOptions;
+  private readonly runAs: RunAs | null;
+  private readonly bind: string;
+  private runtimeDir: string;
+  private child: ChildProcess | null = null;
+  private currentPort: number | null;
+  private st: ManagedIcecastState = 'stopped';
+  private restartCount = 0;
+  private failures = 0;
+  private lastErr: string | null = null;
+  private started: number | null = null;
+  private nextAttempt: number | null = null;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private stopping = false;
+  private output: string[] = [];
+  private partial = '';
+
+  constructor(opts: ManagedIcecastOptions) {
+    super();
+    this.opts = opts;
+    this.runAs = opts.runAs === undefined ? defaultRunAs() : opts.runAs;
+    this.bind = opts.bindAddress ?? '127.0.0.1';
+    this.runtimeDir = resolve(opts.dir);
+    this.currentPort = opts.port ? opts.port : null;
+  }
+
+  get state(): ManagedIcecastState {
+    return this.st;
+  }
+  get port(): number | null {
+    return this.currentPort;
+  }
+  get pid(): number | null {
+    return this.child?.pid ?? null;
+  }
+  /** The address clients use: loopback when bound to every interface. */
+  get host(): string {
+    return this.bind === '0.0.0.0' || this.bind === '::' ? '127.0.0.1' : this.bind;
+  }
+  get url(): string | null {
+    return this.currentPort ? `http://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.currentPort}` : null;
+  }
+  get dir(): string {
+    return this.runtimeDir;
+  }
+  get configPath(): string {
+    return join(this.runtimeDir, 'icecast.xml');
+  }
+  get errorLogPath(): string {
+    return join(this.runtimeDir, 'error.log');
+  }
+
+  status(): ManagedIcecastStatus {
+    return {
+      state: this.st,
+      pid: this.pid,
+      port: this.currentPort,
+      url: this.url,
+      restarts: this.restartCount,
+      lastError: this.lastErr,
+      dir: this.runtimeDir,
+      startedAt: this.started,
+      nextAttemptAt: this.nextAttempt,
+    };
+  }
+
+  /** Starts the server and resolves once its port answers HTTP. Idempotent while running. */
+  async start(): Promise<void> {
+    if (this.st === 'running' && this.child) return;
+    this.clearRestartTimer();
+    this.stopping = false;
+    const binary = findIcecastBinary(this.opts.binary);
+    // An auto-chosen port may be taken between our pick and icecast's bind: pick again.
+    const attempts = this.currentPort ? 1 : 3;
+    for (let i = 0; ; i++) {
+      try {
+        await this.launch(binary, i > 0);
+        this.failures = 0;
+        return;
+      } catch (err) {
+        const portClash = err instanceof IcecastStartError && /listener socket|bind|address already in use/i.test(err.logTail);
+        if (!portClash || i + 1 >= attempts || this.stopping) {
+          this.lastErr = (err as Error).message;
+          this.setState('failed');
+          throw err;
+        }
+      }
+    }
+  }
+
+  /** Stops the server: SIGTERM, SIGKILL after the grace period. Resolves once it has exited. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.clearRestartTimer();
+    const child = this.child;
+    if (child) {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        if (!(await waitExit(child, this.opts.killAfterMs ?? 5000))) {
+          child.kill('SIGKILL');
+          await waitExit(child, 5000);
+        }
+      }
+    }
+    this.child = null;
+    this.started = null;
+    this.setState('stopped');
+  }
+
+  /**
+   * Sends a signal to the running server as if something outside killed it: the supervisor
+   * treats the exit as a crash. For fault tests and a UI "force restart".
+   */
+  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
+    this.child?.kill(signal);
+  }
+
+  /** The last maxBytes of error.log plus the server's own stdout/stderr, passwords redacted. */
+  logTail(maxBytes = 16_384): string {
+    let log = '';
+    try {
+      const fd = openSync(this.errorLogPath, 'r');
+      try {
+        const size = fstatSync(fd).size;
+        const len = Math.min(size, maxBytes);
+        const buf = Buffer.alloc(len);
+        readSync(fd, buf, 0, len, size - len);
+        log = buf.toString('utf8');
+        if (len < size) log = log.slice(log.indexOf('\n') + 1);
+      } finally {
+        closeSync(fd);
+      }
+    } catch {
+      // no error.log yet (never started, or it failed before logging began)
+    }
+    const out = this.output.join('\n') + (this.partial ? `\n${this.partial}` : '');
+    const text = out.trim() ? `${log}${log && !log.endsWith('\n') ? '\n' : ''}--- icecast2 output ---\n${out}` : log;
+    return this.redact(text);
+  }
+
+  private redact(text: string): string {
+    return redact(text, [this.opts.sourcePassword, this.opts.adminPassword]);
+  }
+
+  private setState(state: ManagedIcecastState): void {
+    this.st = state;
+    if (state !== 'restarting') this.nextAttempt = null;
+    this.emit('state', this.status());
+  }
+
+  private clearRestartTimer(): void {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+  }
+
+  private onOutput(chunk: Buffer): void {
+    const text = this.partial + chunk.toString('utf8');
+    const lines = text.split('\n');
+    this.partial = lines.pop() ?? '';
+    for (const raw of lines) {
+      const line = this.redact(raw.trimEnd());
+      if (!line) continue;
+      this.output.push(line);
+      if (this.output.length > OUTPUT_LINES) this.output.shift();
+      this.emit('log', line);
+    }
+  }
+
+  /** The service user must reach the directory: every ancestor searchable by others. */
+  private reachableByRunAs(dir: string): boolean {
+    const ra = this.runAs;
+    if (!ra) return true;
+    for (let d = dirname(dir); ; d = dirname(d)) {
+      try {
+        const s = statSync(d);
+        const ok = s.uid === ra.uid ? (s.mode & 0o100) !== 0 : s.gid === ra.gid ? (s.mode & 0o010) !== 0 : (s.mode & 0o001) !== 0;
+        if (!ok) return false;
+      } catch {
+        return false;
+      }
+      if (d === dirname(d)) return true;
+    }
+  }
+
+  private prepareDir(): void {
+    mkdirSync(this.runtimeDir, { recursive: true, mode: 0o700 });
+    const ra = this.runAs;
+    if (ra && !this.reachableByRunAs(this.runtimeDir)) {
+      // e.g. a data dir under /root: the icecast2 user cannot get there, so its files live in
+      // a private temp dir instead (status().dir says where).
+      this.runtimeDir = mkdtempSync(join(tmpdir(), 'eas-icecast-'));
+    }
+    const cfg = icecastConfigXml({
+      port: this.currentPort!,
+      bindAddress: this.bind,
+      hostname: this.opts.hostname,
+      location: this.opts.location,
+      adminContact: this.opts.adminContact,
+      sourcePassword: this.opts.sourcePassword,
+      adminUser: this.opts.adminUser,
+      adminPassword: this.opts.adminPassword,
+      limits: this.opts.limits,
+      logDir: this.runtimeDir,
+      pidFile: join(this.runtimeDir, 'icecast.pid'),
+      logLevel: this.opts.logLevel,
+    });
+    writeFileSync(this.configPath, cfg, { mode: 0o600 });
+    chmodSync(this.configPath, 0o600);
+    if (ra) {
+      for (const p of [this.runtimeDir, this.configPath, this.errorLogPath, join(this.runtimeDir, 'access.log')]) {
+        if (existsSync(p)) chownSync(p, ra.uid, ra.gid);
+      }
+    }
+  }
+
+  /** An icecast2 left behind by a crashed app run (its pidfile is ours): end it first. */
+  private killOrphan(): void {
+    const pidFile = join(this.runtimeDir, 'icecast.pid');
+    let pid = 0;
+    try {
+      pid = Number(readFileSync(pidFile, 'utf8').trim());
+    } catch {
+      return;
+    }
+    try {
+      if (pid > 1 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(this.configPath)) process.kill(pid, 'SIGKILL');
+    } catch {
+      // not running any more
+    }
+    try {
+      unlinkSync(pidFile);
+    } catch {
+      // someone else removed it
+    }
+  }
+
+  private async launch(binary: string, newPort: boolean): Promise<void> {
+    if (!this.currentPort || newPort) this.currentPort = await freePort(this.host);
+    this.setState('starting');
+    this.killOrphan();
+    this.prepareDir();
+    this.output = [];
+    this.partial = '';
+    const child = spawn(binary, ['-c', this.configPath], {
+      cwd: this.runtimeDir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(this.runAs ? { uid: this.runAs.uid, gid: this.runAs.gid } : {}),
+    });
+    trackChild(child);
+    this.child = child;
+    child.stdout!.on('data', (c: Buffer) => this.onOutput(c));
+    child.stderr!.on('data', (c: Buffer) => this.onOutput(c));
+    let spawnError: Error | null = null;
+    child.once('error', (err) => {
+      spawnError = err;
+    });
+    child.once('exit', (code, signal) => this.onExit(child, code, signal));
+
+    const deadline = Date.now() + (this.opts.startTimeoutMs ?? 10_000);
+    while (true) {
+      if (spawnError || child.exitCode !== null || child.signalCode !== null) {
+        await waitExit(child, 1000);
+        const why = spawnError
+          ? `could not run ${binary}: ${(spawnError as Error).message}`
+          : `icecast2 exited during start (${child.signalCode ?? `code ${child.exitCode}`})`;
+        const tail = this.logTail(4096);
+        const last = this.output.filter((l) => /FATAL|ERROR/i.test(l)).pop();
+        throw new IcecastStartError(`${why}${last ? `: ${last}` : ''}. See the Icecast log for details.`, tail);
+      }
+      if (this.stopping) throw new IcecastStartError('Icecast start was cancelled by stop().', '');
+      try {
+        const server = await probe(this.host, this.currentPort!, 1000);
+        if (/icecast/i.test(server)) break;
+        // Someone else answers on our port: icecast2 will fail to bind and exit; the loop sees it.
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        await waitExit(child, 2000);
+        throw new IcecastStartError(`Icecast did not answer on port ${this.currentPort} within ${Math.round((this.opts.startTimeoutMs ?? 10_000) / 1000)} s. See the Icecast log.`, this.logTail(4096));
+      }
+      await sleep(50);
+    }
+    this.started = Date.now();
+    this.lastErr = null;
+    this.setState('running');
+  }
+
+  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (child !== this.child) return;
+    // During start() the launch loop reports the failure itself.
+    if (this.stopping || this.st === 'starting') return;
+    const ranFor = this.started ? Date.now() - this.started : 0;
+    this.child = null;
+    this.started = null;
+    this.lastErr = `icecast2 exited unexpectedly (${signal ?? `code ${code}`})`;
+    if (this.opts.supervise === false) {
+      this.setState('failed');
+      return;
+    }
+    if (ranFor >= HEALTHY_RUN_MS) this.failures = 0;
+    this.scheduleRestart();
+  }
+
+  private scheduleRestart(): void {
+    const initial = this.opts.backoff?.initialMs ?? 1000;
+    const max = this.opts.backoff?.maxMs ?? 30_000;
+    const base = Math.min(max, initial * 2 ** this.failures);
+    const delay = Math.round(base * (0.8 + Math.random() * 0.4));
+    this.failures++;
+    this.nextAttempt = Date.now() + delay;
+    this.st = 'restarting';
+    this.emit('state', this.status());
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      if (this.stopping) return;
+      Promise.resolve()
+        .then(() => this.launch(findIcecastBinary(this.opts.binary), false))
+        .then(() => {
+          this.restartCount++;
+          this.emit('state', this.status());
+        })
+        .catch((err: Error) => {
+          if (this.stopping) return;
+          this.lastErr = err.message;
+          this.scheduleRestart();
+        });
+    }, delay);
+  }
+}

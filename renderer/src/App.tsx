@@ -1,0 +1,81 @@
+import { useEffect, useState } from 'react';
+import type { ConsoleApi } from '../../electron/contract';
+import { ApiContext } from './api/context';
+import { ActivityLog } from './components/ActivityLog';
+import { AlertBanner } from './components/AlertBanner';
+import { AlertHistory } from './components/AlertHistory';
+import { ConnectionBanner } from './components/ConnectionBanner';
+import { DecoderEvents } from './components/DecoderEvents';
+import { Diagnostics } from './components/Diagnostics';
+import { Header } from './components/Header';
+import { Placeholder } from './components/Placeholder';
+import { SettingsPanel } from './components/SettingsPanel';
+import { SourceList } from './components/SourceList';
+
+const TABS = [
+  { id: 'console', label: 'Console' },
+  { id: 'alerts', label: 'Alert history' },
+  { id: 'icecast', label: 'Icecast' },
+  { id: 'settings', label: 'Settings' },
+  { id: 'diagnostics', label: 'Diagnostics' },
+] as const;
+type TabId = (typeof TABS)[number]['id'];
+
+/** The tab lives in the URL hash so a reload (or a bookmark on the wall PC) keeps it. */
+function tabFromHash(): TabId {
+  const h = window.location.hash.replace(/^#/, '');
+  return TABS.some((t) => t.id === h) ? (h as TabId) : 'console';
+}
+
+export function App({ api, fallbackMode }: { api: ConsoleApi; fallbackMode: 'electron' | 'serve' }) {
+  const [tab, setTab] = useState<TabId>(tabFromHash);
+  useEffect(() => {
+    const onHash = () => setTab(tabFromHash());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+
+  return (
+    <ApiContext.Provider value={api}>
+      <div className="app">
+        <Header fallbackMode={fallbackMode} />
+        <ConnectionBanner />
+        <AlertBanner />
+        <nav className="tabs" role="tablist">
+          {TABS.map((t) => (
+            <a
+              key={t.id}
+              href={`#${t.id}`}
+              role="tab"
+              aria-selected={tab === t.id}
+              className={tab === t.id ? 'active' : ''}
+              data-testid={`tab-${t.id}`}
+            >
+              {t.label}
+            </a>
+          ))}
+        </nav>
+        <main className={`tab-${tab}`}>
+          {tab === 'console' && (
+            <>
+              <SourceList />
+              <div className="lower">
+                <DecoderEvents />
+                <ActivityLog />
+              </div>
+            </>
+          )}
+          {tab === 'alerts' && <AlertHistory />}
+          {tab === 'icecast' && (
+            <Placeholder title="Icecast">
+              The Icecast server view (mounts, listeners, kick/move/metadata actions) arrives with the streaming
+              issue. Stream state and listener counts per source are on the Console tab.
+            </Placeholder>
+          )}
+          {tab === 'settings' && <SettingsPanel />}
+          {tab === 'diagnostics' && <Diagnostics />}
+        </main>
+      </div>
+    </ApiContext.Provider>
+  );
+}

@@ -1,0 +1,68 @@
+import type { StreamStatus } from '../../../electron/contract';
+import { useApi } from '../api/context';
+import { bytes, duration } from '../lib/format';
+import { toggleStreams } from '../store/sync';
+import { useConsole } from '../store/console-store';
+
+const STATE_LABEL: Record<StreamStatus['state'], string> = {
+  unconfigured: 'not configured',
+  off: 'off',
+  connecting: 'connecting',
+  live: 'live',
+  retrying: 'retrying',
+  error: 'error',
+};
+
+/** The one-click stream switch of a source and the state of each of its renditions. */
+export function StreamControls({ sourceId, streams }: { sourceId: string; streams: StreamStatus[] }) {
+  const api = useApi();
+  const toggle = useConsole((s) => s.toggles[sourceId]);
+  const enabled = streams.some((s) => s.enabled);
+  const pending = toggle?.pending ?? false;
+
+  return (
+    <div className="streams">
+      <div className="streams-head">
+        <button
+          type="button"
+          role="switch"
+          aria-checked={enabled}
+          className={`stream-toggle ${enabled ? 'on' : 'off'}`}
+          data-testid={`stream-toggle-${sourceId}`}
+          disabled={pending}
+          onClick={() => void toggleStreams(api, sourceId, !enabled)}
+          title={enabled ? 'Stop streaming this source' : 'Start streaming this source'}
+        >
+          <span className="knob" aria-hidden="true" />
+          <span>{pending ? 'Stream …' : enabled ? 'Stream ON' : 'Stream OFF'}</span>
+        </button>
+        {streams.length === 0 && <span className="muted">No stream set up for this source.</span>}
+      </div>
+      {toggle?.error && <div className="error-text">Stream toggle failed: {toggle.error}</div>}
+      {streams.map((s) => (
+        <div key={s.streamId} className="stream-row" data-testid={`stream-${s.streamId}`} data-state={s.state}>
+          <span className={`pill stream-${s.state}`}>{STATE_LABEL[s.state]}</span>
+          <span className="stream-mount mono">{s.mount ?? '—'}</span>
+          {s.format && (
+            <span className="muted">
+              {s.format.toUpperCase()}
+              {s.bitrateKbps !== null ? ` · ${Math.round(s.bitrateKbps)} kbit/s` : ''}
+            </span>
+          )}
+          {s.listeners !== null && (
+            <span>
+              {s.listeners} {s.listeners === 1 ? 'listener' : 'listeners'}
+              {s.peakListeners !== null ? ` (peak ${s.peakListeners})` : ''}
+            </span>
+          )}
+          {s.state === 'live' && <span className="muted">up {duration(s.uptimeS)}</span>}
+          {s.bytesSent > 0 && <span className="muted">{bytes(s.bytesSent)} sent</span>}
+          {s.reconnects > 0 && <span className="warn-text">{s.reconnects} reconnects</span>}
+          {s.droppedBytes > 0 && <span className="warn-text">{bytes(s.droppedBytes)} dropped</span>}
+          {s.message && <div className="stream-message">{s.message}</div>}
+          {s.lastError && <div className="error-text">Last error: {s.lastError}</div>}
+        </div>
+      ))}
+    </div>
+  );
+}

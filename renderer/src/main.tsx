@@ -1,0 +1,37 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import type { ConsoleApi } from '../../electron/contract';
+import { App } from './App';
+import { alwaysConnected, type ConnectionMonitor } from './api/connection';
+import { withValidation } from './api/validated-api';
+import { WsConsoleApi } from './api/ws-client';
+import { syncStore } from './store/sync';
+import { useConsole } from './store/console-store';
+import './styles.css';
+
+declare global {
+  interface Window {
+    /** Set by the Electron preload; absent in a plain browser (serve mode). */
+    eas?: ConsoleApi;
+  }
+}
+
+const report = (message: string): void => {
+  console.warn(message);
+  useConsole.getState().addActivity('warn', 'console', message);
+};
+
+// The renderer cannot tell the transports apart beyond this line.
+const ws = window.eas ? null : new WsConsoleApi(WsConsoleApi.urlFor(window.location), { onProtocolError: report });
+const transport: ConsoleApi = window.eas ?? ws!;
+const monitor: ConnectionMonitor = ws ?? alwaysConnected();
+const api = withValidation(transport, report);
+syncStore(api, monitor);
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+createRoot(root).render(
+  <StrictMode>
+    <App api={api} fallbackMode={window.eas ? 'electron' : 'serve'} />
+  </StrictMode>,
+);
