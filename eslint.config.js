@@ -6,8 +6,10 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'worker_threads', 'stream', 'crypto', 'url', 'events', 'util', 'buffer', 'zlib', 'dgram', 'tls', 'dns', 'perf_hooks', 'readline'];
-const noElectron = { group: ['electron', 'electron/*'], message: 'electron may be imported only in electron/main and electron/preload.' };
-const noNode = { group: nodeBuiltins, message: 'electron/core and electron/contract are pure: no Node built-ins (they run in workers and the browser too).' };
+const noElectron = { regex: '^electron(/.*)?$', message: 'electron may be imported only in electron/main and electron/preload.' };
+// Anchored regexes: gitignore-style groups would also match relative paths like './events'.
+const nodeRegex = `^(node:.*|(${nodeBuiltins.slice(1).join('|')})(/.*)?)$`;
+const noNode = { regex: nodeRegex, message: 'electron/core and electron/contract are pure: no Node built-ins (they run in workers and the browser too).' };
 const layer = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 const noUp = (dirs, why) => ({ group: dirs, message: why });
 
@@ -39,7 +41,7 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
     rules: layer([
       noElectron,
-      { group: nodeBuiltins, message: 'the renderer is sandboxed: no Node built-ins.' },
+      { regex: nodeRegex, message: 'the renderer is sandboxed: no Node built-ins.' },
       noUp(['**/electron/core/**', '**/electron/engine/**', '**/electron/main/**', '**/electron/preload/**', '**/electron/serve/**', '**/native/**'], 'the renderer imports contract types only.'),
     ]),
   },

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-// eslint-disable-next-line no-restricted-imports -- the 'electron/*' pattern also matches this relative path into electron/core (pure, allowed here); see the lead's eslint.config.js
 import { buildTables, TABLE_FILES, type SameTables, type TableTexts } from '../electron/core/alerts/tables';
 
 const MARKER = join('data', TABLE_FILES.counties);

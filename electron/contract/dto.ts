@@ -39,18 +39,39 @@ export type FailoverSettings = z.infer<typeof FailoverSettings>;
 export const StreamFormat = z.enum(['mp3', 'vorbis', 'opus', 'aac']);
 export type StreamFormat = z.infer<typeof StreamFormat>;
 
-/** One rendition of one source on one Icecast mount. The password lives in the engine only. */
+/** An Icecast mount name: "/" then 1-64 of A-Z a-z 0-9 . _ - (what Icecast and players handle safely). */
+export const StreamMount = z.string().regex(/^\/[A-Za-z0-9._-]{1,64}$/, 'a "/" then 1-64 of A-Z a-z 0-9 . _ -');
+
+/** Host name, IPv4 or IPv6 address of an Icecast server (no scheme, no port). */
+export const StreamHost = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/, 'a host name or IP address, without scheme or port');
+
+/**
+ * One rendition of one source on one Icecast mount. The source password is not here: it
+ * lives in the engine's secret store (key streamPasswordKey(id)), never in settings.
+ */
 export const StreamConfig = z
   .object({
     id: Id,
     sourceId: Id,
+    /** Streams while its source runs (auto-stream); the UI's one-click toggle flips this. */
     enabled: z.boolean(),
     format: StreamFormat,
     bitrateKbps: z.number().int().min(8).max(320),
-    mount: z.string().regex(/^\/[A-Za-z0-9._-]{1,64}$/, 'a "/" then 1-64 of A-Z a-z 0-9 . _ -'),
+    host: StreamHost,
+    port: z.number().int().min(1).max(65535),
+    /** HTTPS to the server (Icecast built with TLS, or a TLS proxy in front). Default false. */
+    tls: z.boolean().optional(),
+    /** Source login user; default "source". */
+    username: z.string().min(1).max(64).regex(/^[^:\s]+$/, 'no spaces or ":"').optional(),
+    mount: StreamMount,
     name: z.string().max(120).optional(),
     description: z.string().max(240).optional(),
     genre: z.string().max(60).optional(),
+    /** Listed in public directories (ice-public). Default false. */
     public: z.boolean().optional(),
   })
   .strict();

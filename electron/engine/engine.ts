@@ -21,6 +21,9 @@ import {
   type StatusSnapshot,
   type StreamStatus,
 } from '../contract';
+import { alertDetail, describeAlert, toAlertDto, type SameTables } from '../core/alerts';
+import { loadTables } from '../../native/tables-loader';
+import { AlertStore } from './alerts/alert-store';
 import { DecoderLog } from './decoder-log';
 import { silentLogger, type Logger } from './log';
 import type { CaptureState, WorkerDecoderEvent } from './pipeline/messages';
@@ -54,6 +57,11 @@ export class Engine extends EventEmitter<EventArgs> {
   private readonly pipelines = new Map<string, SourcePipeline>();
   private readonly configs = new Map<string, SourceConfig>();
   private readonly decoderLog = new DecoderLog();
+  private readonly tables: SameTables;
+  readonly alerts: AlertStore;
+  private activeCache: Alert[] = [];
+  private activeKey = '';
+  private lastExpiryCheck = 0;
   private readonly programChanges: ProgramChange[] = [];
   private readonly selector: ProgramSelector;
   private readonly startedAt = new Date();
@@ -70,6 +78,10 @@ export class Engine extends EventEmitter<EventArgs> {
     this.settings = new SettingsStore(opts.settingsFile ?? join(opts.dataDir, 'settings.json'));
     if (this.settings.loadProblem) this.log.error(this.settings.loadProblem);
     this.selector = new ProgramSelector(this.settings.get().failover);
+    this.tables = loadTables();
+    this.alerts = new AlertStore(join(opts.dataDir, 'history.sqlite'));
+    for (const e of this.alerts.recentEvents(200)) this.decoderLog.add(e);
+    this.refreshActive(new Date());
   }
 
   async start(): Promise<void> {
@@ -92,6 +104,7 @@ export class Engine extends EventEmitter<EventArgs> {
     if (this.healthTimer) clearInterval(this.healthTimer);
     await Promise.all([...this.pipelines.values()].map((p) => p.stop()));
     this.pipelines.clear();
+    this.alerts.close();
     this.log.info('engine stopped');
   }
 
@@ -143,9 +156,20 @@ export class Engine extends EventEmitter<EventArgs> {
     };
     let event: DecoderEvent;
     switch (ev.type) {
-      case 'header':
-        event = { ...base, kind: 'header', raw: ev.raw, text: this.describe(ev.raw), detail: { bursts: ev.bursts } };
+      case 'header': {
+        const now = new Date();
+        const d = describeAlert(ev.raw, now, this.tables);
+        if (!d.ok) {
+          // The receiver only emits headers the parser accepts; this guards a version skew.
+          event = { ...base, kind: 'header', raw: ev.raw, text: `not an alert: ${d.error.message}`, detail: { bursts: ev.bursts } };
+          break;
+        }
+        const alert = toAlertDto(d.alert, { id: base.id, sourceId, now });
+        event = { ...base, kind: 'header', raw: ev.raw, text: alert.text, detail: { bursts: ev.bursts, ...alertDetail(d.alert) } };
+        this.alerts.addAlert(alert);
+        this.refreshActive(now);
         break;
+      }
       case 'eom':
         event = { ...base, kind: 'eom', raw: 'NNNN', text: 'End of message' };
         break;
@@ -166,17 +190,27 @@ export class Engine extends EventEmitter<EventArgs> {
         break;
     }
     this.decoderLog.add(event);
+    if (event.kind !== 'burst') this.alerts.addEvent(event);
     this.log.info({ sourceId, kind: event.kind, raw: event.raw }, 'decoder event');
     this.emit('decoder.event', event);
   }
 
-  /** Plain-language text for a header; replaced by the alert model's describer. */
-  protected describe(raw: string): string | null {
-    return raw;
+  /** Recomputes the unexpired alerts and tells the UI when the set changed. */
+  private refreshActive(now: Date): void {
+    const active = this.alerts.active(now);
+    const key = active.map((a) => a.id).join(',');
+    if (key === this.activeKey) return;
+    this.activeKey = key;
+    this.activeCache = active;
+    this.emit('alerts.changed', { active });
   }
 
   private checkHealth(): void {
     const now = Date.now();
+    if (now - this.lastExpiryCheck >= 1000) {
+      this.lastExpiryCheck = now;
+      this.refreshActive(new Date(now));
+    }
     const health: SourceHealth[] = [...this.pipelines.values()].map((p) => ({
       id: p.sourceId,
       priority: p.config.priority,
@@ -245,7 +279,7 @@ export class Engine extends EventEmitter<EventArgs> {
   }
 
   activeAlerts(): Alert[] {
-    return [];
+    return this.activeCache;
   }
 
   appInfo(): AppInfo {
@@ -303,8 +337,10 @@ export class Engine extends EventEmitter<EventArgs> {
       }
       case 'alerts.active':
         return this.activeAlerts();
-      case 'alerts.list':
-        return this.activeAlerts();
+      case 'alerts.list': {
+        const a = args as CommandArgs<'alerts.list'>;
+        return this.alerts.list(a.limit ?? 100, a.beforeId);
+      }
       case 'decoder.recent': {
         const a = args as CommandArgs<'decoder.recent'>;
         return this.decoderLog.recent(a.limit ?? 100);

@@ -62,7 +62,7 @@ export async function captureAlsa(options: AlsaCaptureOptions): Promise<void> {
   const ffmpeg = convert
     ? new CaptureChild(
         ffmpegBin,
-        ['-hide_banner', '-nostdin', '-loglevel', 'error', '-f', 's16le', '-ar', String(rate), '-ac', String(channels), '-i', 'pipe:0', '-ac', '1', '-ar', String(ALSA_BUS_RATE), '-f', 'f32le', 'pipe:1'],
+        ['-hide_banner', '-nostdin', '-loglevel', 'error', '-f', 's16le', '-ar', String(rate), '-ac', String(channels), '-i', 'pipe:0', ...downmixArgs(channels), '-ar', String(ALSA_BUS_RATE), '-f', 'f32le', 'pipe:1'],
         { env, stdin: 'pipe' },
       )
     : null;
@@ -107,4 +107,15 @@ export async function captureAlsa(options: AlsaCaptureOptions): Promise<void> {
     throw new AlsaError('alsa_ended', `ALSA capture from ${device} ended unexpectedly after ${framer.samples} samples`, 'the device may have been unplugged or the sound server restarted; the engine retries');
   }
   throw classifyAlsaFailure(device, arecord.stderr, exit.code);
+}
+
+/**
+ * Mono as the plain average of the channels. ffmpeg's own -ac 1 weights stereo by 0.707 each,
+ * which lifts a centred signal by 3 dB and would shift the silence threshold per device.
+ */
+function downmixArgs(channels: number): string[] {
+  if (channels === 1) return ['-ac', '1'];
+  const w = (1 / channels).toFixed(6);
+  const sum = Array.from({ length: channels }, (_, c) => `${w}*c${c}`).join('+');
+  return ['-af', `pan=mono|c0=${sum}`];
 }

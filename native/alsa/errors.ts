@@ -1,18 +1,10 @@
-/**
- * A named ALSA failure with what to do about it. The engine's ALSA adapter turns it into a
- * CaptureError (same code, message and hint), so the native layer does not depend on the engine.
- */
-export class AlsaError extends Error {
-  readonly code: string;
-  readonly hint: string;
-  /** False when retrying cannot help (wrong format, arecord missing). */
-  readonly retryable: boolean;
+import { CaptureFailure } from '../capture/failure';
+
+/** A named ALSA failure with what to do about it (codes alsa_*). */
+export class AlsaError extends CaptureFailure {
   constructor(code: string, message: string, hint: string, retryable = true) {
-    super(message);
+    super(code, message, hint, retryable);
     this.name = 'AlsaError';
-    this.code = code;
-    this.hint = hint;
-    this.retryable = retryable;
   }
 }
 

@@ -1,4 +1,5 @@
-import type { StreamFormat } from '../../electron/contract/dto';
+/** The stream formats (the same names as the contract's StreamFormat; native/ does not import the contract). */
+export type StreamFormat = 'mp3' | 'vorbis' | 'opus' | 'aac';
 
 /**
  * What each stream format needs from ffmpeg and from Icecast. The sample rate and the
@@ -69,7 +70,9 @@ export function encoderPlan(format: StreamFormat, requestedKbps: number): Encode
       return {
         format, sampleRate: rate, bitrateKbps: kbps, note, contentType: 'application/ogg', framing: 'ogg',
         // 20 ms frames (the default) keep quality; the page duration is what sets latency.
-        outputArgs: ['-c:a', 'libopus', '-b:a', `${kbps}k`, '-frame_duration', '20', '-application', 'audio', '-f', 'ogg', ...OGG_LOW_LATENCY],
+        // Constrained VBR: free VBR overshoots ~50 % on tones (attention signals are tones),
+        // more than a listener's link may have been sized for.
+        outputArgs: ['-c:a', 'libopus', '-b:a', `${kbps}k`, '-vbr', 'constrained', '-frame_duration', '20', '-application', 'audio', '-f', 'ogg', ...OGG_LOW_LATENCY],
       };
   }
 }

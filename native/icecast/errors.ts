@@ -12,7 +12,8 @@ export type IcecastErrorCode =
   | 'not_found'
   | 'bad_request'
   | 'http_error'
-  | 'move_failed';
+  | 'move_failed'
+  | 'metadata_unsupported';
 
 export class IcecastError extends Error {
   readonly code: IcecastErrorCode;

@@ -110,6 +110,8 @@ export interface ManagedIcecastOptions {
   sourcePassword: string;
   adminUser?: string;
   adminPassword: string;
+  /** Lets relay servers pull every mount (scaling out, docs/icecast.md). Off when absent. */
+  relayPassword?: string;
   limits?: Partial<IcecastLimits>;
   /** Path to icecast2 (a setting); default found on PATH. */
   binary?: string | null;
@@ -153,17 +155,29 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** One HTTP probe: resolves with the Server header, rejects on no answer. */
-function probe(host: string, port: number, timeoutMs: number): Promise<string> {
+/** One HTTP probe: resolves with the Server header and body, rejects on no answer. */
+function probe(host: string, port: number, timeoutMs: number): Promise<{ server: string; body: string }> {
   return new Promise((resolveProbe, reject) => {
     const req = request({ host, port, path: '/status-json.xsl', method: 'GET', timeout: timeoutMs }, (res) => {
-      res.resume();
-      resolveProbe(String(res.headers.server ?? ''));
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c.length + body.length < 65_536 ? c : ''));
+      res.on('end', () => resolveProbe({ server: String(res.headers.server ?? ''), body }));
+      res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
     req.end();
   });
+}
+
+function jsonOk(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
@@ -266,8 +280,10 @@ export class ManagedIcecast extends EventEmitter<ManagedIcecastEvents> {
         this.failures = 0;
         return;
       } catch (err) {
+        // stop() during start: it has set the state already.
+        if (this.stopping) throw err;
         const portClash = err instanceof IcecastStartError && /listener socket|bind|address already in use/i.test(err.logTail);
-        if (!portClash || i + 1 >= attempts || this.stopping) {
+        if (!portClash || i + 1 >= attempts) {
           this.lastErr = (err as Error).message;
           this.setState('failed');
           throw err;
@@ -327,7 +343,7 @@ export class ManagedIcecast extends EventEmitter<ManagedIcecastEvents> {
   }
 
   private redact(text: string): string {
-    return redact(text, [this.opts.sourcePassword, this.opts.adminPassword]);
+    return redact(text, [this.opts.sourcePassword, this.opts.adminPassword, this.opts.relayPassword]);
   }
 
   private setState(state: ManagedIcecastState): void {
@@ -387,6 +403,7 @@ export class ManagedIcecast extends EventEmitter<ManagedIcecastEvents> {
       sourcePassword: this.opts.sourcePassword,
       adminUser: this.opts.adminUser,
       adminPassword: this.opts.adminPassword,
+      relayPassword: this.opts.relayPassword,
       limits: this.opts.limits,
       logDir: this.runtimeDir,
       pidFile: join(this.runtimeDir, 'icecast.pid'),
@@ -445,20 +462,28 @@ export class ManagedIcecast extends EventEmitter<ManagedIcecastEvents> {
     child.once('exit', (code, signal) => this.onExit(child, code, signal));
 
     const deadline = Date.now() + (this.opts.startTimeoutMs ?? 10_000);
+    let answeredAt = 0;
     while (true) {
       if (spawnError || child.exitCode !== null || child.signalCode !== null) {
         await waitExit(child, 1000);
         const why = spawnError
           ? `could not run ${binary}: ${(spawnError as Error).message}`
           : `icecast2 exited during start (${child.signalCode ?? `code ${child.exitCode}`})`;
+        this.child = null;
         const tail = this.logTail(4096);
         const last = this.output.filter((l) => /FATAL|ERROR/i.test(l)).pop();
         throw new IcecastStartError(`${why}${last ? `: ${last}` : ''}. See the Icecast log for details.`, tail);
       }
       if (this.stopping) throw new IcecastStartError('Icecast start was cancelled by stop().', '');
       try {
-        const server = await probe(this.host, this.currentPort!, 1000);
-        if (/icecast/i.test(server)) break;
+        const { server, body } = await probe(this.host, this.currentPort!, 1000);
+        if (/icecast/i.test(server)) {
+          // For its first few hundred ms Icecast 2.4.4 serves status-json.xsl as invalid JSON
+          // (its global stats are not published yet): wait for that, up to 2 s, so callers
+          // see a complete server.
+          answeredAt ||= Date.now();
+          if (jsonOk(body) || Date.now() - answeredAt > 2000) break;
+        }
         // Someone else answers on our port: icecast2 will fail to bind and exit; the loop sees it.
       } catch {
         // not listening yet
@@ -466,6 +491,7 @@ export class ManagedIcecast extends EventEmitter<ManagedIcecastEvents> {
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
         await waitExit(child, 2000);
+        this.child = null;
         throw new IcecastStartError(`Icecast did not answer on port ${this.currentPort} within ${Math.round((this.opts.startTimeoutMs ?? 10_000) / 1000)} s. See the Icecast log.`, this.logTail(4096));
       }
       await sleep(50);

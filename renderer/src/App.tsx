@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { ConsoleApi } from '../../electron/contract';
+import type { ConsoleApi } from '@contract';
 import { ApiContext } from './api/context';
 import { ActivityLog } from './components/ActivityLog';
 import { AlertBanner } from './components/AlertBanner';
@@ -11,6 +11,7 @@ import { Header } from './components/Header';
 import { Placeholder } from './components/Placeholder';
 import { SettingsPanel } from './components/SettingsPanel';
 import { SourceList } from './components/SourceList';
+import { useConsole } from './store/console-store';
 
 const TABS = [
   { id: 'console', label: 'Console' },
@@ -34,6 +35,8 @@ export function App({ api, fallbackMode }: { api: ConsoleApi; fallbackMode: 'ele
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
+
+  useDocumentTitle();
 
   return (
     <ApiContext.Provider value={api}>
@@ -78,4 +81,17 @@ export function App({ api, fallbackMode }: { api: ConsoleApi; fallbackMode: 'ele
       </div>
     </ApiContext.Provider>
   );
+}
+
+/** The window title carries the alert, so a minimised or background window still says it. */
+function useDocumentTitle(): void {
+  const alerts = useConsole((s) => s.activeAlerts);
+  const station = useConsole((s) => s.stationName);
+  const connected = useConsole((s) => s.connection.kind === 'connected');
+  useEffect(() => {
+    const base = station ? `${station} — EAS Monitor` : 'EAS Monitor Console';
+    const first = alerts[0];
+    const alert = first ? `${first.eventName}${alerts.length > 1 ? ` (+${alerts.length - 1})` : ''} — ` : '';
+    document.title = `${connected ? '' : '[DISCONNECTED] '}${alert}${base}`;
+  }, [alerts, station, connected]);
 }

@@ -1,6 +1,7 @@
+import './api/zod-setup';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import type { ConsoleApi } from '../../electron/contract';
+import type { ConsoleApi } from '@contract';
 import { App } from './App';
 import { alwaysConnected, type ConnectionMonitor } from './api/connection';
 import { withValidation } from './api/validated-api';

@@ -1,8 +1,11 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomPassword } from '../../native/icecast/config';
 import { ManagedIcecast } from '../../native/icecast/managed';
+import { ffmpegPath } from '../../native/ffmpeg-path';
 
 export interface StartIcecastOptions {
   sourcePassword?: string;
@@ -94,4 +97,90 @@ export async function startIcecast(opts: StartIcecastOptions = {}): Promise<Icec
       if (managed.dir !== dir) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+export type FeedFormat = 'mp3' | 'vorbis' | 'opus' | 'aac';
+
+const FEED_ARGS: Record<FeedFormat, string[]> = {
+  mp3: ['-c:a', 'libmp3lame', '-b:a', '32k', '-f', 'mp3', '-content_type', 'audio/mpeg'],
+  vorbis: ['-c:a', 'libvorbis', '-q:a', '0', '-f', 'ogg', '-content_type', 'application/ogg'],
+  opus: ['-c:a', 'libopus', '-b:a', '24k', '-f', 'ogg', '-page_duration', '100000', '-content_type', 'application/ogg'],
+  aac: ['-c:a', 'aac', '-b:a', '32k', '-f', 'adts', '-content_type', 'audio/aac'],
+};
+
+export interface Feed {
+  child: ChildProcess;
+  /** Ends ffmpeg (SIGTERM, SIGKILL after 2 s) and waits for it. */
+  stop(): Promise<void>;
+  stderr(): string;
+}
+
+/**
+ * A real source: the bundled ffmpeg pushing a sine tone to a mount in real time (-re), cheap
+ * settings (22.05/48 kHz mono, low bitrate). Resolves once the mount is live on the server.
+ */
+export async function feedIcecast(ice: IcecastHandle, mount: string, format: FeedFormat = 'mp3', extra: string[] = []): Promise<Feed> {
+  const rate = format === 'opus' ? 48000 : 22050;
+  const child = spawn(
+    ffmpegPath(),
+    ['-nostdin', '-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', `sine=f=440:r=${rate}`, '-ac', '1', ...FEED_ARGS[format], ...extra,
+      `icecast://source:${encodeURIComponent(ice.sourcePassword)}@${ice.host}:${ice.port}${mount}`],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let err = '';
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()).length > 8192 && (err = err.slice(-8192)));
+  const feed: Feed = {
+    child,
+    stderr: () => err,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 2000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`ffmpeg feeding ${mount} exited: ${err.trim()}`);
+    const body = await fetch(`${ice.url}/status-json.xsl`).then((r) => r.text()).catch(() => '');
+    if (body.includes(`:${ice.port}${mount}"`)) return feed;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await feed.stop();
+  throw new Error(`mount ${mount} did not appear within 10 s: ${err.trim()}`);
+}
+
+export interface TestListener {
+  /** Bytes received so far. */
+  bytes(): number;
+  /** Resolves when the server closes the connection (or it errors). */
+  closed: Promise<void>;
+  close(): void;
+}
+
+/** An HTTP listener on a mount; resolves once the response headers arrived. */
+export function listen(ice: IcecastHandle, mount: string, userAgent = 'eas-test-listener'): Promise<TestListener> {
+  return new Promise((resolve, reject) => {
+    let received = 0;
+    let markClosed!: () => void;
+    const closed = new Promise<void>((r) => (markClosed = r));
+    const req = httpGet({ host: ice.host, port: ice.port, path: mount, headers: { 'user-agent': userAgent } }, (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        reject(new Error(`listener on ${mount}: HTTP ${res.statusCode}`));
+        return;
+      }
+      res.on('data', (c: Buffer) => (received += c.length));
+      res.on('close', markClosed);
+      res.on('error', markClosed);
+      resolve({ bytes: () => received, closed, close: () => req.destroy() });
+    });
+    req.on('error', (e) => {
+      markClosed();
+      reject(e);
+    });
+    req.setTimeout(10_000, () => req.destroy(new Error('listener timeout')));
+  });
 }

@@ -12,7 +12,7 @@ export interface HttpSpec {
 
 export function parseHttpUri(scheme: 'http' | 'https', rest: string): HttpSpec {
   if (!rest.startsWith('//')) throw new SourceUriError('host', `${scheme}: needs //HOST, e.g. ${scheme}://radio.example.org/stream.mp3`);
-  if (/[\s\u0000-\u001f\u007f]/.test(rest)) throw new SourceUriError('path', 'the URL contains spaces or control characters; percent-encode them (%20)');
+  if (hasSpaceOrControl(rest)) throw new SourceUriError('path', 'the URL contains spaces or control characters; percent-encode them (%20)');
   let url: URL;
   try {
     url = new URL(`${scheme}:${rest}`);
@@ -27,4 +27,12 @@ export function parseHttpUri(scheme: 'http' | 'https', rest: string): HttpSpec {
 
 function redact(rest: string): string {
   return rest.replace(/^(\/\/[^/:@]*):[^@/]*@/, '$1:***@');
+}
+
+function hasSpaceOrControl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 0x20 || c === 0x7f) return true;
+  }
+  return false;
 }

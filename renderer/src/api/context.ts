@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { ConsoleApi } from '../../../electron/contract';
+import type { ConsoleApi } from '@contract';
 
 export const ApiContext = createContext<ConsoleApi | null>(null);
 

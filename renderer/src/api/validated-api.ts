@@ -10,7 +10,7 @@ import {
   type ConsoleApi,
   type EventName,
   type EventPayload,
-} from '../../../electron/contract';
+} from '@contract';
 
 /**
  * Checks everything that enters the renderer against the contract, whichever transport

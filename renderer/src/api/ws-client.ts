@@ -1,13 +1,14 @@
+import { z } from 'zod';
 import {
   ContractError,
-  ServerMessage,
+  ContractErrorSchema,
   type CommandArgs,
   type CommandName,
   type CommandResult,
   type ConsoleApi,
   type EventName,
   type EventPayload,
-} from '../../../electron/contract';
+} from '@contract';
 import type { ConnectionMonitor, ConnectionState } from './connection';
 
 export interface WsClientOptions {
@@ -34,6 +35,18 @@ interface Pending {
 type Listener = (payload: unknown) => void;
 
 /**
+ * wire.ts's ServerMessage, parsed with a plain union: the contract's discriminatedUnion on "t"
+ * has two "result" members, which zod 4 refuses at parse time ("Duplicate discriminator
+ * value"). Same shapes, so the types stay the contract's.
+ */
+const Incoming = z.union([
+  z.object({ t: z.literal('result'), id: z.number().int(), ok: z.literal(true), value: z.unknown() }),
+  z.object({ t: z.literal('result'), id: z.number().int(), ok: z.literal(false), error: ContractErrorSchema }),
+  z.object({ t: z.literal('event'), name: z.string(), payload: z.unknown() }),
+  z.object({ t: z.literal('error'), error: ContractErrorSchema }),
+]);
+
+/**
  * The serve-mode ConsoleApi: wire.ts's protocol over one WebSocket that reconnects by itself.
  * Listeners survive reconnects (they live here, not on the socket); calls made while the
  * socket is down wait for it, up to the call timeout. Payload validation is the job of
@@ -58,8 +71,10 @@ export class WsConsoleApi implements ConsoleApi, ConnectionMonitor {
     this.url = url;
     this.opts = {
       callTimeoutMs: options.callTimeoutMs ?? 15_000,
-      minBackoffMs: options.minBackoffMs ?? 500,
-      maxBackoffMs: options.maxBackoffMs ?? 15_000,
+      minBackoffMs: options.minBackoffMs ?? 250,
+      // The engine is usually on this machine or the LAN: retrying every few seconds costs nothing
+      // and gets the meters back soon after an engine restart.
+      maxBackoffMs: options.maxBackoffMs ?? 5_000,
     };
     this.onProtocolError = options.onProtocolError ?? ((m) => console.warn(m));
     this.WS = options.WebSocketImpl ?? WebSocket;
@@ -159,7 +174,7 @@ export class WsConsoleApi implements ConsoleApi, ConnectionMonitor {
       // Calls already sent may or may not have run; the caller must decide, so say so.
       this.failPending('the connection to the engine dropped before it answered; try again once reconnected', true);
       if (this.closed) return;
-      const why = ev.code === 1000 || ev.code === 1005 ? 'closed by the engine' : `closed (code ${ev.code}${ev.reason ? `: ${ev.reason}` : ''})`;
+      const why = closeReason(ev.code, ev.reason);
       this.scheduleReconnect(why);
     };
     // onclose follows every error; the reason goes out there.
@@ -208,7 +223,7 @@ export class WsConsoleApi implements ConsoleApi, ConnectionMonitor {
       this.onProtocolError(`engine sent a frame that is not JSON: ${data.slice(0, 80)}`);
       return;
     }
-    const parsed = ServerMessage.safeParse(json);
+    const parsed = Incoming.safeParse(json);
     if (!parsed.success) {
       this.onProtocolError(`engine sent an unknown message: ${data.slice(0, 120)}`);
       return;
@@ -235,4 +250,13 @@ export class WsConsoleApi implements ConsoleApi, ConnectionMonitor {
         return;
     }
   }
+}
+
+/** Browsers hide why a handshake failed (refused, 401, ...): all of it arrives as 1006. */
+function closeReason(code: number, reason: string): string {
+  if (reason) return `the engine closed the connection: ${reason}`;
+  if (code === 1000 || code === 1001 || code === 1005) return 'the engine closed the connection';
+  if (code === 1006) return 'cannot reach the engine (stopped, restarting, or the access token is no longer valid)';
+  if (code === 1009) return 'a message was too large for the engine';
+  return `the connection closed (code ${code})`;
 }

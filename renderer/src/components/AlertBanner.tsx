@@ -1,4 +1,4 @@
-import type { Alert } from '../../../electron/contract';
+import type { Alert } from '@contract';
 import { clock, relative } from '../lib/format';
 import { useNow } from '../lib/use-now';
 import { useConsole } from '../store/console-store';

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { Alert } from '../../../electron/contract';
+import type { Alert } from '@contract';
 import { useApi } from '../api/context';
 import { toContractError } from '../api/validated-api';
 import { dateClock } from '../lib/format';

@@ -1,4 +1,4 @@
-import type { DecoderEvent } from '../../../electron/contract';
+import type { DecoderEvent } from '@contract';
 import { dateClock } from '../lib/format';
 import { useConsole } from '../store/console-store';
 

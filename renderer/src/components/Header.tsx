@@ -24,10 +24,11 @@ export function Header({ fallbackMode }: { fallbackMode: 'electron' | 'serve' })
       <div className="station">
         <div className="station-name">{stationName ?? 'EAS Monitor Console'}</div>
         <div className="app-line">
-          EAS Monitor Console{app ? ` ${app.version}` : ''} <span className="mode-badge">{mode}</span>
+          {stationName ? 'EAS Monitor Console' : 'version'}
+          {app ? ` ${app.version}` : ''} <span className="mode-badge">{mode}</span>
         </div>
       </div>
-      <div className="program" data-testid="program-source">
+      <div className="program-box" data-testid="program-source">
         <div className="label">PROGRAM</div>
         <div className={`program-name ${program ? `state-${program.state}` : 'none'}`}>
           {program ? program.name : 'no program source'}

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { parseSourceUri, SourceUriError, type Settings, type SourceConfig } from '../../../electron/contract';
+import { parseSourceUri, SourceUriError, type Settings, type SourceConfig } from '@contract';
 import { useApi } from '../api/context';
 import { toContractError } from '../api/validated-api';
 import { useConsole } from '../store/console-store';

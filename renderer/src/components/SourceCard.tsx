@@ -1,4 +1,4 @@
-import type { SourceStatus, StreamStatus } from '../../../electron/contract';
+import type { SourceStatus, StreamStatus } from '@contract';
 import { db } from '../lib/format';
 import { LevelMeter } from './LevelMeter';
 import { StreamControls } from './StreamControls';

@@ -1,4 +1,4 @@
-import type { StreamStatus } from '../../../electron/contract';
+import type { StreamStatus } from '@contract';
 import { useApi } from '../api/context';
 import { bytes, duration } from '../lib/format';
 import { toggleStreams } from '../store/sync';
@@ -42,7 +42,7 @@ export function StreamControls({ sourceId, streams }: { sourceId: string; stream
       {streams.map((s) => (
         <div key={s.streamId} className="stream-row" data-testid={`stream-${s.streamId}`} data-state={s.state}>
           <span className={`pill stream-${s.state}`}>{STATE_LABEL[s.state]}</span>
-          <span className="stream-mount mono">{s.mount ?? '—'}</span>
+          {s.mount && <span className="stream-mount mono">{s.mount}</span>}
           {s.format && (
             <span className="muted">
               {s.format.toUpperCase()}

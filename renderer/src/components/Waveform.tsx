@@ -49,12 +49,16 @@ export function Waveform({ sourceId, program }: { sourceId: string; program: boo
           const start = f.at - f.span;
           const step = f.span / n;
           for (let i = 0; i < n; i++) {
-            const x = Math.floor(w - (now - (start + (i + 0.5) * step)) * pxPerMs);
-            if (x < 0 || x >= w) continue;
+            // Each pair covers its slice of time, however many pixels that is: sparse frames
+            // (few pairs) still draw a continuous waveform, dense ones merge into a column.
+            const x0 = Math.max(0, Math.floor(w - (now - (start + i * step)) * pxPerMs));
+            const x1 = Math.min(w, Math.max(x0 + 1, Math.floor(w - (now - (start + (i + 1) * step)) * pxPerMs)));
             const lo = f.peaks[2 * i]!;
             const hi = f.peaks[2 * i + 1]!;
-            if (lo < colMin[x]!) colMin[x] = lo;
-            if (hi > colMax[x]!) colMax[x] = hi;
+            for (let x = x0; x < x1; x++) {
+              if (lo < colMin[x]!) colMin[x] = lo;
+              if (hi > colMax[x]!) colMax[x] = hi;
+            }
           }
         }
         ctx.fillStyle = wave;

@@ -1,4 +1,4 @@
-import type { LevelFrame } from '../../../electron/contract';
+import type { LevelFrame } from '@contract';
 
 /** How much waveform a card shows. */
 export const HISTORY_MS = 5000;

@@ -7,7 +7,7 @@ import type {
   SourceStatus,
   StatusSnapshot,
   StreamStatus,
-} from '../../../electron/contract';
+} from '@contract';
 import type { ConnectionState } from '../api/connection';
 
 const MAX_DECODER_EVENTS = 300;

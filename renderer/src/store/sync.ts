@@ -1,4 +1,4 @@
-import type { ConsoleApi } from '../../../electron/contract';
+import type { ConsoleApi } from '@contract';
 import type { ConnectionMonitor, ConnectionState } from '../api/connection';
 import { toContractError } from '../api/validated-api';
 import { levelHistory } from '../lib/level-history';

@@ -1,0 +1,12 @@
+export { designLowpass, lowpassTaps, kaiserBeta, kaiserTapCount, magnitudeAt, gcd } from './fir-design';
+export { U8IqMixer } from './iq-mixer';
+export { U8Fs4HalfbandDecimator } from './fs4-halfband';
+export { ComplexFirDecimator, RealFirDecimator } from './fir-decimator';
+export { planDecimation, planCost, type DecimationStage, type DecimationRequest } from './decimation-plan';
+export { FmDiscriminator, fastAtan2 } from './fm-discriminator';
+export { Deemphasis, DcBlocker } from './audio-filters';
+export { RationalResampler, type RationalResamplerOptions } from './rational-resampler';
+export { ChannelMeter, SIGNAL_FLOOR_DB, type SquelchSetting } from './channel-meter';
+export { FmReceiverChain, type FmMode, type FmReceiverOptions, type FmReceiverPlan } from './fm-receiver';
+export { FmIqSynth, type FmIqSynthOptions } from './fm-synth';
+export { NOAA_WEATHER_CHANNELS, noaaChannelAt, type NoaaChannel } from './noaa';

@@ -1,0 +1,144 @@
+/**
+ * Stage 5: message assembly. Bursts of the same kind that follow each other within GROUP_GAP_S
+ * (and, for headers, look like the same text) form one transmission. A header is voted bit by
+ * bit: a bit is decided when at least two bursts hold it and a strict majority agrees, so
+ *  - with three bursts, any single corrupted copy of a bit is outvoted;
+ *  - with two bursts, only bits on which both agree are decided: a disagreement is never
+ *    guessed, it leaves the header undecided and nothing is emitted;
+ *  - one burst alone never makes a header.
+ * The voted text is cut at its structural end (first '+' plus 22 characters) and emitted only
+ * if parseHeader accepts it. Three bursts emit at once; fewer wait until the group times out
+ * (or flush()). An EOM group is reported once, with the number of bursts heard.
+ */
+import { parseHeader, type SameHeader } from '../alerts/header';
+import { TAIL_AFTER_PLUS } from './constants';
+import type { Burst } from './framer';
+
+export const GROUP_GAP_S = 3.2;
+/** A burst joins a header group only if it differs from the first burst in at most this share of bytes. */
+const SAME_TEXT_MAX_DIFF = 0.25;
+
+export type AssemblerEvent =
+  | { type: 'header'; sample: number; raw: string; header: SameHeader; bursts: number; bitConfidence: number }
+  | { type: 'eom'; sample: number; bursts: number };
+
+export interface AssemblerState {
+  readonly rate: number;
+  readonly group: Burst[];
+  /** Input sample after which the open group is closed. */
+  deadline: number;
+}
+
+export function createAssembler(rate: number): AssemblerState {
+  return { rate, group: [], deadline: Infinity };
+}
+
+export function isAssembling(st: AssemblerState): boolean {
+  return st.group.length > 0;
+}
+
+export interface VoteResult {
+  /** Voted bytes (undecided bits set to 0). */
+  bytes: Uint8Array;
+  /** Per byte: 1 if every bit was decided. */
+  decided: Uint8Array;
+  /** Per byte: number of bits on which every burst holding the byte agreed. */
+  unanimousBits: Uint8Array;
+}
+
+/** Bit-level vote over bursts aligned at their first byte. */
+export function voteBursts(bursts: readonly Burst[]): VoteResult {
+  let len = 0;
+  for (const b of bursts) if (b.bytes.length > len) len = b.bytes.length;
+  const bytes = new Uint8Array(len);
+  const decided = new Uint8Array(len);
+  const unanimousBits = new Uint8Array(len);
+  for (let i = 0; i < len; i++) {
+    let out = 0;
+    let ok = 1;
+    let unanimous = 0;
+    for (let k = 0; k < 8; k++) {
+      let ones = 0;
+      let votes = 0;
+      for (const b of bursts) {
+        if (i < b.bytes.length) {
+          votes++;
+          ones += (b.bytes[i] >> k) & 1;
+        }
+      }
+      const zeros = votes - ones;
+      if (ones >= 2 && ones > zeros) out |= 1 << k;
+      else if (!(zeros >= 2 && zeros > ones)) ok = 0;
+      if (votes >= 2 && (ones === votes || zeros === votes)) unanimous++;
+    }
+    bytes[i] = out;
+    decided[i] = ok;
+    unanimousBits[i] = unanimous;
+  }
+  return { bytes, decided, unanimousBits };
+}
+
+/** Header length implied by the first '+' (or -1). */
+export function structuralLength(bytes: Uint8Array): number {
+  const plus = bytes.indexOf(43);
+  return plus < 0 ? -1 : plus + TAIL_AFTER_PLUS;
+}
+
+function bytesToText(bytes: Uint8Array, len: number): string {
+  let s = '';
+  for (let i = 0; i < len; i++) s += String.fromCharCode(bytes[i]);
+  return s;
+}
+
+function similar(a: Burst, b: Burst): boolean {
+  const n = Math.min(a.bytes.length, b.bytes.length);
+  if (n === 0) return true;
+  let diff = 0;
+  for (let i = 0; i < n; i++) if (a.bytes[i] !== b.bytes[i]) diff++;
+  return diff <= Math.max(2, SAME_TEXT_MAX_DIFF * n);
+}
+
+function close(st: AssemblerState, emit: (e: AssemblerEvent) => void): void {
+  const group = st.group.splice(0);
+  st.deadline = Infinity;
+  if (group.length === 0) return;
+  const first = group[0];
+  if (first.kind === 'eom') {
+    emit({ type: 'eom', sample: first.startSample, bursts: group.length });
+    return;
+  }
+  if (group.length < 2) return;
+  const v = voteBursts(group);
+  const len = structuralLength(v.bytes);
+  if (len < 0 || len > v.bytes.length) return;
+  let unanimous = 0;
+  for (let i = 0; i < len; i++) {
+    if (!v.decided[i]) return;
+    unanimous += v.unanimousBits[i];
+  }
+  const raw = bytesToText(v.bytes, len);
+  const parsed = parseHeader(raw);
+  if (!parsed.ok) return;
+  emit({ type: 'header', sample: first.startSample, raw, header: parsed.header, bursts: group.length, bitConfidence: unanimous / (8 * len) });
+}
+
+export function assemblerPushBurst(st: AssemblerState, burst: Burst, emit: (e: AssemblerEvent) => void): void {
+  const group = st.group;
+  if (group.length > 0) {
+    const head = group[0];
+    const joins = head.kind === burst.kind && burst.startSample <= st.deadline && (burst.kind === 'eom' || similar(head, burst));
+    if (!joins) close(st, emit);
+  }
+  group.push(burst);
+  st.deadline = burst.endSample + Math.round(GROUP_GAP_S * st.rate);
+  if (group.length >= 3) close(st, emit);
+}
+
+/** Closes the open group once the input has moved past its deadline. */
+export function assemblerTick(st: AssemblerState, now: number, emit: (e: AssemblerEvent) => void): void {
+  if (st.group.length > 0 && now > st.deadline) close(st, emit);
+}
+
+export function assemblerFlush(st: AssemblerState, emit: (e: AssemblerEvent) => void): void {
+  close(st, emit);
+}

@@ -1,0 +1,321 @@
+import { EventEmitter } from 'node:events';
+import type { StreamConfig, StreamState, StreamStatus } from '../../contract/dto';
+import { BUS_RATE } from '../../contract/dto';
+import { EncoderError, FfmpegEncoder, type EncoderStats } from '../../../native/encoder/ffmpeg-encoder';
+import { iceAudioInfo } from '../../../native/encoder/formats';
+import { createFramer } from '../../../native/encoder/framer';
+import { IcecastSourceClient, type SourceClientOptions, type SourceClientStats } from '../../../native/icecast/source-client';
+import { updateStreamTitle, type MetadataResult } from '../../../native/icecast/source-metadata';
+import { BitrateMeter } from './bitrate-meter';
+
+/** Tuning that tests and the benchmark may change; the defaults are the product's. */
+export type ClientTuning = Partial<
+  Pick<SourceClientOptions, 'maxQueueMs' | 'resumeBacklogMs' | 'backoff' | 'probeIntervalMs' | 'connectTimeoutMs' | 'responseTimeoutMs' | 'stallTimeoutMs' | 'tlsOptions' | 'random'>
+>;
+
+export interface StreamSessionOptions {
+  config: StreamConfig;
+  password: string;
+  /** ffmpeg override (a setting); default the bundled one. */
+  ffmpeg?: string | null;
+  /** Fallback title when the source has no now-playing (default: the stream's name). */
+  fallbackTitle?: string | null;
+  client?: ClientTuning;
+  /** After this long without PCM, silence is fed so the server does not drop the mount. Default 750 ms. */
+  keepAliveMs?: number;
+  now?: () => number;
+}
+
+export interface StreamSessionDetails {
+  /** Bus samples fed to the encoder, and filler silence fed while the source sent nothing. */
+  busSamples: number;
+  fillerSamples: number;
+  /** Discontinuities in the bus sample counter (the source skipped), and samples skipped. */
+  busGaps: number;
+  busGapSamples: number;
+  /** Next bus sample index expected, or null before the first block. */
+  nextBusSample: number | null;
+  encoder: EncoderStats | null;
+  client: SourceClientStats | null;
+  title: string | null;
+  /** How the title reaches listeners: Icecast's updinfo, or a new Ogg chain (Opus). */
+  titleMethod: 'updinfo' | 'ogg-chain';
+  lastMetadata: MetadataResult | null;
+}
+
+interface SessionEvents {
+  /** state, message or error changed (not sent for counters alone). */
+  changed: [];
+}
+
+/**
+ * One stream: PCM from a source bus -> ffmpeg encoder -> frames -> Icecast source client,
+ * with stats and the stream title. The encoder runs from start() to stop() regardless of the
+ * connection, so reconnects lose no PCM.
+ */
+export class StreamSession extends EventEmitter<SessionEvents> {
+  readonly config: StreamConfig;
+  private readonly password: string;
+  private readonly ffmpeg: string | null;
+  private readonly tuning: ClientTuning;
+  private readonly keepAliveMs: number;
+  private readonly now: () => number;
+  private fallbackTitle: string | null;
+  private encoder: FfmpegEncoder | null = null;
+  private client: IcecastSourceClient | null = null;
+  private readonly meter = new BitrateMeter(10);
+  private running = false;
+  private encoderError: EncoderError | null = null;
+  private lastErrorText: string | null = null;
+  private audience: number | null = null;
+  private peakListeners: number | null = null;
+  private keepAlive: NodeJS.Timeout | null = null;
+  private lastPcmAt = 0;
+  private fillFrom = 0;
+  private d = { busSamples: 0, fillerSamples: 0, busGaps: 0, busGapSamples: 0, nextBusSample: null as number | null };
+  // title state
+  private title: string | null = null;
+  private chainTitle: string | null = null;
+  private sentTitle: string | null = null;
+  private metadataBusy = false;
+  private lastMetadata: MetadataResult | null = null;
+
+  constructor(opts: StreamSessionOptions) {
+    super();
+    this.config = opts.config;
+    this.password = opts.password;
+    this.ffmpeg = opts.ffmpeg ?? null;
+    this.tuning = opts.client ?? {};
+    this.keepAliveMs = opts.keepAliveMs ?? 750;
+    this.now = opts.now ?? Date.now;
+    this.fallbackTitle = opts.fallbackTitle ?? opts.config.name ?? null;
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  get titleMethod(): 'updinfo' | 'ogg-chain' {
+    // Icecast 2.4.4 refuses updinfo for Opus ("Mountpoint will not accept URL updates"), and
+    // MP3/AAC/Vorbis take it. Opus gets its title through the OpusTags of a new Ogg chain.
+    return this.config.format === 'opus' ? 'ogg-chain' : 'updinfo';
+  }
+
+  /** Starts the encoder and the connection. An ffmpeg that cannot be found puts the stream in error. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.encoderError = null;
+    this.d = { busSamples: 0, fillerSamples: 0, busGaps: 0, busGapSamples: 0, nextBusSample: null };
+    this.meter.reset();
+    const c = this.config;
+    let encoder: FfmpegEncoder;
+    try {
+      this.chainTitle = this.title ?? this.fallbackTitle;
+      encoder = new FfmpegEncoder({ format: c.format, bitrateKbps: c.bitrateKbps, inputRate: BUS_RATE, ffmpeg: this.ffmpeg, title: this.chainTitle });
+    } catch (err) {
+      this.encoderError = new EncoderError('ffmpeg_missing', (err as Error).message);
+      this.lastErrorText = this.encoderError.message;
+      this.running = false;
+      this.emit('changed');
+      return;
+    }
+    this.encoder = encoder;
+    const framer = createFramer(encoder.plan.framing);
+    const client = new IcecastSourceClient({
+      host: c.host,
+      port: c.port,
+      tls: c.tls ?? false,
+      mount: c.mount,
+      username: c.username ?? 'source',
+      password: this.password,
+      contentType: encoder.plan.contentType,
+      ogg: encoder.plan.framing === 'ogg',
+      bytesPerSecond: (encoder.plan.bitrateKbps * 1000) / 8,
+      ice: {
+        name: c.name,
+        description: c.description,
+        genre: c.genre,
+        public: c.public ?? false,
+        bitrateKbps: encoder.plan.bitrateKbps,
+        audioInfo: iceAudioInfo(encoder.plan),
+      },
+      ...this.tuning,
+    });
+    this.client = client;
+    encoder.on('data', (chunk) => {
+      this.meter.add(chunk.length, this.now());
+      for (const unit of framer.push(chunk)) client.push(unit);
+    });
+    encoder.on('error', (err) => {
+      this.encoderError = err;
+      this.lastErrorText = err.message;
+      this.emit('changed');
+    });
+    encoder.on('restart', () => {
+      if (this.encoderError) {
+        this.encoderError = null;
+        this.emit('changed');
+      }
+    });
+    client.on('state', (_state, err) => {
+      if (err) this.lastErrorText = err.message;
+      this.emit('changed');
+    });
+    client.on('live', () => {
+      // The server forgot the title with the old connection (MP3/AAC), or took it from the
+      // comment header we resent (Vorbis): set it again.
+      this.sentTitle = null;
+      this.pushTitle();
+    });
+    encoder.start();
+    client.start();
+    this.lastPcmAt = this.now();
+    this.fillFrom = this.lastPcmAt;
+    this.keepAlive = setInterval(() => this.fillSilence(), 100);
+    this.emit('changed');
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    if (this.keepAlive) clearInterval(this.keepAlive);
+    this.keepAlive = null;
+    const encoder = this.encoder;
+    const client = this.client;
+    this.encoder = null;
+    this.client = null;
+    await Promise.all([encoder?.stop(true), client?.stop()]);
+    this.emit('changed');
+  }
+
+  /** One block from the source's bus. Never blocks. */
+  feed(block: Int16Array, startSample: number): void {
+    const enc = this.encoder;
+    if (!enc) return;
+    const expected = this.d.nextBusSample;
+    if (expected !== null && startSample !== expected) {
+      this.d.busGaps++;
+      if (startSample > expected) this.d.busGapSamples += startSample - expected;
+    }
+    this.d.nextBusSample = startSample + block.length;
+    this.d.busSamples += block.length;
+    this.lastPcmAt = this.now();
+    this.fillFrom = this.lastPcmAt;
+    enc.write(block);
+  }
+
+  /**
+   * The source sent nothing for keepAliveMs (stalled, or a file between loops): feed silence
+   * at the real-time rate so listeners stay connected and Icecast keeps the mount.
+   */
+  private fillSilence(): void {
+    const enc = this.encoder;
+    if (!enc) return;
+    const now = this.now();
+    if (now - this.lastPcmAt < this.keepAliveMs) return;
+    const owed = Math.floor(((now - this.fillFrom) * BUS_RATE) / 1000);
+    if (owed <= 0) return;
+    const block = new Int16Array(Math.min(owed, BUS_RATE));
+    this.fillFrom += (block.length * 1000) / BUS_RATE;
+    this.d.fillerSamples += block.length;
+    enc.write(block);
+  }
+
+  /** The title listeners should see now (alert, now-playing or fallback); null = the fallback. */
+  setTitle(title: string | null): void {
+    this.title = title;
+    this.pushTitle();
+  }
+
+  setFallbackTitle(title: string | null): void {
+    this.fallbackTitle = title;
+    this.pushTitle();
+  }
+
+  setListeners(listeners: number | null, peak: number | null): void {
+    this.audience = listeners;
+    this.peakListeners = peak ?? (listeners === null ? null : Math.max(this.peakListeners ?? 0, listeners));
+  }
+
+  private pushTitle(): void {
+    const want = this.title ?? this.fallbackTitle;
+    if (!this.running || !this.encoder || want === null) return;
+    if (this.titleMethod === 'ogg-chain') {
+      if (want !== this.chainTitle) {
+        this.chainTitle = want;
+        this.encoder.rechain(want);
+      }
+      return;
+    }
+    if (!this.client || this.client.state !== 'live' || this.metadataBusy || want === this.sentTitle) return;
+    this.metadataBusy = true;
+    const c = this.config;
+    void updateStreamTitle({ host: c.host, port: c.port, tls: c.tls, mount: c.mount, username: c.username, password: this.password, tlsOptions: this.tuning.tlsOptions }, want).then((res) => {
+      this.metadataBusy = false;
+      this.lastMetadata = res;
+      if (res.ok || res.unsupported) this.sentTitle = want;
+      else if (this.running) setTimeout(() => this.pushTitle(), 2000).unref();
+      // A newer title may have arrived while this one was in flight.
+      if (res.ok && (this.title ?? this.fallbackTitle) !== want) this.pushTitle();
+    });
+  }
+
+  status(enabled: boolean): StreamStatus {
+    const c = this.config;
+    const now = this.now();
+    const cs = this.client?.stats() ?? null;
+    let state: StreamState = 'off';
+    let message: string | null = null;
+    if (this.encoderError && (this.encoderError.code === 'ffmpeg_missing' || this.encoderError.code === 'ffmpeg_broken')) {
+      state = 'error';
+      message = this.encoderError.message;
+    } else if (this.running && cs) {
+      state = cs.state === 'live' ? 'live' : cs.state === 'retrying' ? 'retrying' : cs.state === 'error' ? 'error' : 'connecting';
+      if (cs.state === 'retrying' || cs.state === 'error') {
+        const wait = cs.nextAttemptAt !== null ? Math.max(0, Math.ceil((cs.nextAttemptAt - now) / 1000)) : null;
+        message = `${cs.lastError?.message ?? 'connection failed'}${wait !== null ? ` Next attempt in ${wait} s (failure ${cs.failures}, backoff ${Math.round((cs.backoffMs ?? 0) / 100) / 10} s).` : ''}`;
+      } else if (this.encoderError) {
+        message = this.encoderError.message;
+      } else if (cs.state === 'live') {
+        message = this.encoder?.plan.note ?? null;
+      }
+    } else if (!this.running) {
+      message = enabled ? 'waiting for the source to start' : null;
+    }
+    return {
+      streamId: c.id,
+      sourceId: c.sourceId,
+      enabled,
+      state,
+      format: c.format,
+      mount: c.mount,
+      message,
+      uptimeS: cs?.liveSince ? Math.max(0, (now - cs.liveSince) / 1000) : 0,
+      bytesSent: cs?.bytesSent ?? 0,
+      bitrateKbps: this.running ? roundTo(this.meter.kbps(now), 1) : null,
+      reconnects: cs?.reconnects ?? 0,
+      droppedBytes: cs?.droppedBytes ?? 0,
+      lastError: this.lastErrorText,
+      listeners: this.audience,
+      peakListeners: this.peakListeners,
+    };
+  }
+
+  details(): StreamSessionDetails {
+    return {
+      ...this.d,
+      encoder: this.encoder?.stats ?? null,
+      client: this.client?.stats() ?? null,
+      title: this.title ?? this.fallbackTitle,
+      titleMethod: this.titleMethod,
+      lastMetadata: this.lastMetadata,
+    };
+  }
+}
+
+function roundTo(v: number | null, digits: number): number | null {
+  if (v === null) return null;
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}

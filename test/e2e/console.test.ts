@@ -1,0 +1,176 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, startServe, type ServeProcess } from './serve-process';
+
+const CHROMIUM = '/usr/bin/chromium';
+const OUTPUT = join(ROOT, 'test', 'e2e', 'output');
+
+/** What a page did that a station engineer would call broken. */
+interface PageProblems {
+  console: string[];
+  pageErrors: string[];
+  csp: string[];
+}
+
+async function ensureRendererBuilt(): Promise<void> {
+  if (existsSync(join(ROOT, 'dist', 'renderer', 'index.html'))) return;
+  // The test command builds first; building here keeps `vitest run test/e2e` usable alone.
+  const { build } = await import('vite');
+  await build({ configFile: join(ROOT, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
+}
+
+/** Opens the console in a fresh page and records console errors, page errors and CSP violations. */
+async function openConsole(browser: Browser, url: string): Promise<{ page: Page; problems: PageProblems }> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const problems: PageProblems = { console: [], pageErrors: [], csp: [] };
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.console.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.pageErrors.push(e.message));
+  await page.exposeFunction('__reportCsp', (v: string) => problems.csp.push(v));
+  // Injected by the browser driver, so the page's own CSP does not apply to it. A string:
+  // this file is type-checked without DOM types.
+  await page.addInitScript({
+    content: `document.addEventListener('securitypolicyviolation', (e) => {
+      window.__reportCsp(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline'));
+    });`,
+  });
+  await page.goto(url);
+  return { page, problems };
+}
+
+async function demoSourceId(page: Page): Promise<string> {
+  const card = page.locator('[data-testid^="source-card-"]').first();
+  await card.waitFor({ state: 'visible', timeout: 15_000 });
+  const testId = await card.getAttribute('data-testid');
+  return testId!.slice('source-card-'.length);
+}
+
+/** Reads data-rms-db every 200 ms for `ms`; returns the distinct numeric values seen. */
+async function sampleRms(page: Page, sourceId: string, ms: number): Promise<number[]> {
+  const meter = page.getByTestId(`level-meter-${sourceId}`);
+  // First real reading: the meter starts empty until the first levels event.
+  await expect
+    .poll(async () => Number.parseFloat((await meter.getAttribute('data-rms-db')) ?? ''), { timeout: 15_000, interval: 100 })
+    .not.toBeNaN();
+  const seen = new Set<number>();
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const v = Number.parseFloat((await meter.getAttribute('data-rms-db')) ?? '');
+    if (Number.isFinite(v)) seen.add(v);
+    await page.waitForTimeout(200);
+  }
+  return [...seen];
+}
+
+describe('console in Chromium against `eas-console serve`', () => {
+  let browser: Browser | undefined;
+  let serve: ServeProcess | undefined;
+  let dataDir: string;
+  const token = randomBytes(16).toString('hex');
+
+  beforeAll(async () => {
+    if (!existsSync(join(ROOT, 'dist', 'node', 'cli.js'))) {
+      throw new Error('dist/node/cli.js is missing: run `npm run build` before the e2e tests (npm test does).');
+    }
+    await ensureRendererBuilt();
+    mkdirSync(OUTPUT, { recursive: true });
+    dataDir = mkdtempSync(join(tmpdir(), 'eas-e2e-'));
+    serve = await startServe(['--port', '0', '--token', token, '--data-dir', dataDir, '--source', 'demo:']);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('shows the demo source with a moving level meter, without errors or CSP violations', async () => {
+    const { page, problems } = await openConsole(browser!, serve!.url);
+    try {
+      await expect.poll(() => page.getByTestId('connection-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('connected');
+      const id = await demoSourceId(page);
+      await expect(page.getByTestId(`source-card-${id}`).textContent()).resolves.toMatch(/demo/i);
+
+      const values = await sampleRms(page, id, 2000);
+      expect(values.length, `data-rms-db stayed at ${values.join(', ')} for 2 s`).toBeGreaterThan(1);
+      for (const v of values) {
+        expect(v).toBeGreaterThan(-120);
+        expect(v).toBeLessThanOrEqual(0);
+      }
+
+      await expect(page.getByTestId(`stream-toggle-${id}`).isVisible()).resolves.toBe(true);
+      await expect(page.getByTestId('alert-banner').isVisible()).resolves.toBe(true);
+      await expect(page.getByTestId('decoder-events').isVisible()).resolves.toBe(true);
+      await page.screenshot({ path: join(OUTPUT, 'console.png'), fullPage: true });
+      expect(problems).toEqual({ console: [], pageErrors: [], csp: [] });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('answers a stream toggle click with a state or a message the user can act on', async () => {
+    const { page, problems } = await openConsole(browser!, serve!.url);
+    try {
+      const id = await demoSourceId(page);
+      const card = page.getByTestId(`source-card-${id}`);
+      const toggle = page.getByTestId(`stream-toggle-${id}`);
+      await toggle.click();
+      // Settled: the button is usable again and the card shows a stream row or the refusal.
+      await expect.poll(() => toggle.isEnabled(), { timeout: 10_000 }).toBe(true);
+      await expect
+        .poll(async () => (await card.locator('.stream-row, .error-text').count()) > 0, { timeout: 10_000 })
+        .toBe(true);
+      expect(problems).toEqual({ console: [], pageErrors: [], csp: [] });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows "disconnected — reconnecting" when the engine goes away and recovers when it returns', async () => {
+    const { page, problems } = await openConsole(browser!, serve!.url);
+    try {
+      const id = await demoSourceId(page);
+      await sampleRms(page, id, 400);
+
+      const port = serve!.port;
+      await serve!.stop();
+      await page.getByTestId('disconnected-banner').waitFor({ state: 'visible', timeout: 15_000 });
+      await expect(page.getByTestId('connection-state').getAttribute('data-state')).resolves.toBe('reconnecting');
+
+      // Same port and token: the page's cookie and URL stay valid, as after an engine restart.
+      serve = await startServe(['--port', String(port), '--token', token, '--data-dir', dataDir, '--source', 'demo:']);
+      await expect.poll(() => page.getByTestId('connection-state').getAttribute('data-state'), { timeout: 30_000 }).toBe('connected');
+      await expect(page.getByTestId('disconnected-banner').count()).resolves.toBe(0);
+      // The meter keeps its last reading, marked stale, until the restarted engine sends levels.
+      const meter = page.getByTestId(`level-meter-${id}`);
+      await expect.poll(() => meter.getAttribute('data-stale'), { timeout: 15_000 }).toBe('false');
+      const values = await sampleRms(page, id, 2000);
+      expect(values.length).toBeGreaterThan(1);
+      // The browser logs the failed WebSocket handshakes while the engine is down; that is the
+      // point of this test, so only those are allowed here.
+      expect(problems.console.filter((m) => !/WebSocket connection to .* failed/.test(m))).toEqual([]);
+      expect(problems.pageErrors).toEqual([]);
+      expect(problems.csp).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
