@@ -9,6 +9,7 @@ import {
   StatusSnapshot,
   StreamStatus,
 } from './dto';
+import { AlsaDeviceInfo } from './sources/alsa-uri';
 
 const None = z.object({}).strict();
 const Limit = z.number().int().min(1).max(1000);
@@ -21,6 +22,8 @@ export const commands = {
   'app.info': { args: None, result: AppInfo },
   'status.snapshot': { args: None, result: StatusSnapshot },
   'sources.list': { args: None, result: z.array(SourceStatus) },
+  /** Capture devices for the ALSA source picker (empty when the machine has no sound card). */
+  'devices.alsa': { args: None, result: z.array(AlsaDeviceInfo) },
   'streams.list': { args: None, result: z.array(StreamStatus) },
   'streams.toggle': {
     args: z.object({ sourceId: z.string().min(1).max(64), enabled: z.boolean() }).strict(),

@@ -23,13 +23,14 @@ import {
 } from '../contract';
 import { alertDetail, describeAlert, toAlertDto, type SameTables } from '../core/alerts';
 import { loadTables } from '../../native/tables-loader';
+import { listAlsaDevices } from '../../native/alsa/devices';
 import { AlertStore } from './alerts/alert-store';
 import { DecoderLog } from './decoder-log';
 import { silentLogger, type Logger } from './log';
 import type { CaptureState, WorkerDecoderEvent } from './pipeline/messages';
 import { SourcePipeline } from './pipeline/source-pipeline';
 import { SettingsStore } from './settings-store';
-import { ProgramSelector, type SourceHealth } from './program';
+import { ProgramSelection } from '../core/sources';
 
 export interface EngineOptions {
   dataDir: string;
@@ -63,7 +64,7 @@ export class Engine extends EventEmitter<EventArgs> {
   private activeKey = '';
   private lastExpiryCheck = 0;
   private readonly programChanges: ProgramChange[] = [];
-  private readonly selector: ProgramSelector;
+  private readonly selection: ProgramSelection;
   private readonly startedAt = new Date();
   private pendingFrames: LevelFrame[] = [];
   private levelTimer: NodeJS.Timeout | null = null;
@@ -77,7 +78,7 @@ export class Engine extends EventEmitter<EventArgs> {
     this.log = opts.logger ?? silentLogger();
     this.settings = new SettingsStore(opts.settingsFile ?? join(opts.dataDir, 'settings.json'));
     if (this.settings.loadProblem) this.log.error(this.settings.loadProblem);
-    this.selector = new ProgramSelector(this.settings.get().failover);
+    this.selection = new ProgramSelection(this.settings.get().failover);
     this.tables = loadTables();
     this.alerts = new AlertStore(join(opts.dataDir, 'history.sqlite'));
     for (const e of this.alerts.recentEvents(200)) this.decoderLog.add(e);
@@ -91,6 +92,7 @@ export class Engine extends EventEmitter<EventArgs> {
     for (const src of [...s.sources, ...(this.opts.extraSources ?? [])]) {
       if (src.enabled) this.addSource(src);
     }
+    this.selection.setPriorities(this.priorityOrder());
     const batchMs = this.opts.levelBatchMs ?? 33;
     this.levelTimer = setInterval(() => this.flushLevels(), batchMs);
     this.healthTimer = setInterval(() => this.checkHealth(), 250);
@@ -121,9 +123,14 @@ export class Engine extends EventEmitter<EventArgs> {
     this.configs.set(config.id, config);
     this.pipelines.set(config.id, p);
     p.on('levels', (lv) => {
+      this.selection.sourceLevels(config.id, Date.now(), lv.rmsDb, lv.batchSamples);
       this.pendingFrames.push({ sourceId: config.id, t: lv.t, peakDb: lv.peakDb, rmsDb: lv.rmsDb, peaks: lv.peaks });
     });
     p.on('state', (state, error) => {
+      if (state === 'starting') this.selection.sourceStarted(config.id, Date.now());
+      else if (state === 'failed' || state === 'retrying' || state === 'ended') {
+        this.selection.sourceFailed(config.id, Date.now(), error?.message ?? state);
+      }
       const msg = `${config.id}: ${state}${error ? ` — ${error.message}${error.hint ? ` (${error.hint})` : ''}` : ''}`;
       this.logEvent(state === 'failed' || state === 'retrying' ? 'warn' : 'info', msg);
       this.emitSources();
@@ -205,30 +212,29 @@ export class Engine extends EventEmitter<EventArgs> {
     this.emit('alerts.changed', { active });
   }
 
+  /** Enabled sources, most preferred first (lower priority number wins; ties keep settings order). */
+  private priorityOrder(): string[] {
+    return [...this.pipelines.values()]
+      .map((p, i) => ({ id: p.sourceId, prio: p.config.priority, i }))
+      .sort((a, b) => a.prio - b.prio || a.i - b.i)
+      .map((x) => x.id);
+  }
+
   private checkHealth(): void {
     const now = Date.now();
     if (now - this.lastExpiryCheck >= 1000) {
       this.lastExpiryCheck = now;
       this.refreshActive(new Date(now));
     }
-    const health: SourceHealth[] = [...this.pipelines.values()].map((p) => ({
-      id: p.sourceId,
-      priority: p.config.priority,
-      state: p.state,
-      lastBlockAt: p.lastBlockAt,
-      rmsDb: p.lastLevels?.rmsDb ?? null,
-    }));
-    const change = this.selector.update(now, health);
-    if (change) {
-      const pc: ProgramChange = { sourceId: change.to, previous: change.from, reason: change.reason, at: new Date(now).toISOString() };
+    const update = this.selection.update(now);
+    for (const t of update.transitions) {
+      const pc: ProgramChange = { sourceId: t.to, previous: t.from, reason: t.reason, at: new Date(t.atMs).toISOString() };
       this.programChanges.push(pc);
       if (this.programChanges.length > 100) this.programChanges.shift();
-      this.logEvent('info', `program: ${change.from ?? 'none'} -> ${change.to ?? 'none'} (${change.reason})`);
+      this.logEvent('info', `program: ${t.from ?? 'none'} -> ${t.to ?? 'none'} (${t.reason})`);
       this.emit('program.changed', pc);
-      this.emitSources();
-    } else if (this.selector.statesChanged) {
-      this.emitSources();
     }
+    if (update.transitions.length > 0 || update.healthChanged) this.emitSources();
   }
 
   private emitSources(): void {
@@ -246,7 +252,7 @@ export class Engine extends EventEmitter<EventArgs> {
         priority: cfg.priority,
         enabled: cfg.enabled,
         state: this.publicState(p.sourceId, p.state),
-        program: this.selector.program === cfg.id,
+        program: this.selection.program === cfg.id,
         error: p.error ? `${p.error.message}${p.error.hint ? ` — ${p.error.hint}` : ''}` : null,
         peakDb: p.lastLevels?.peakDb ?? null,
         rmsDb: p.lastLevels?.rmsDb ?? null,
@@ -258,8 +264,8 @@ export class Engine extends EventEmitter<EventArgs> {
   }
 
   private publicState(id: string, state: CaptureState): SourceState {
-    const h = this.selector.healthOf(id);
-    if (h === 'silent' || h === 'stalled') return h;
+    const h = this.selection.healthOf(id)?.state;
+    if (state === 'running' && (h === 'silent' || h === 'stalled')) return h;
     switch (state) {
       case 'running':
         return 'running';
@@ -297,7 +303,7 @@ export class Engine extends EventEmitter<EventArgs> {
   snapshot(): StatusSnapshot {
     return {
       app: this.appInfo(),
-      program: this.selector.program,
+      program: this.selection.program,
       sources: this.sourceStatuses(),
       streams: this.streamStatuses(),
       recentEvents: this.decoderLog.recent(50),
@@ -328,6 +334,12 @@ export class Engine extends EventEmitter<EventArgs> {
         return this.snapshot();
       case 'sources.list':
         return this.sourceStatuses();
+      case 'devices.alsa':
+        try {
+          return await listAlsaDevices();
+        } catch (err) {
+          throw new ContractError('unavailable', (err as Error).message);
+        }
       case 'streams.list':
         return this.streamStatuses();
       case 'streams.toggle': {

@@ -17,6 +17,8 @@ export interface AlsaCaptureOptions {
   /** Environment of the capture processes (ALSA_CONFIG_PATH in tests); default process.env. */
   env?: NodeJS.ProcessEnv;
   maxBlockSamples?: number;
+  /** No audio for this long (device hung, USB half-gone) ends the capture with alsa_stalled (default 10 s). */
+  stallTimeoutMs?: number;
 }
 
 /**
@@ -67,7 +69,15 @@ export async function captureAlsa(options: AlsaCaptureOptions): Promise<void> {
       )
     : null;
 
-  const framer = new PcmFramer(convert ? 'f32le' : 's16le', options.onBlock, options.maxBlockSamples);
+  const stallMs = options.stallTimeoutMs ?? 10_000;
+  let onStall = (): void => {};
+  const stalled = new Promise<'stalled'>((resolve) => (onStall = () => resolve('stalled')));
+  // One timer, re-armed by refresh() on every block, rather than a new timer per block.
+  const watchdog = setTimeout(() => onStall(), stallMs);
+  const framer = new PcmFramer(convert ? 'f32le' : 's16le', (block) => {
+    watchdog.refresh();
+    options.onBlock(block);
+  }, options.maxBlockSamples);
   if (ffmpeg) {
     arecord.proc.stdout!.pipe(ffmpeg.proc.stdin!);
     // EPIPE when ffmpeg dies first; its exit is reported below.
@@ -82,10 +92,11 @@ export async function captureAlsa(options: AlsaCaptureOptions): Promise<void> {
     onAbort = () => resolve('aborted');
     signal.addEventListener('abort', onAbort, { once: true });
   });
-  let first: 'aborted' | 'arecord' | 'ffmpeg';
+  let first: 'aborted' | 'stalled' | 'arecord' | 'ffmpeg';
   try {
-    first = await Promise.race([aborted, arecord.exited.then(() => 'arecord' as const), ffmpeg ? ffmpeg.exited.then(() => 'ffmpeg' as const) : new Promise<never>(() => {})]);
+    first = await Promise.race([aborted, stalled, arecord.exited.then(() => 'arecord' as const), ffmpeg ? ffmpeg.exited.then(() => 'ffmpeg' as const) : new Promise<never>(() => {})]);
   } finally {
+    clearTimeout(watchdog);
     signal.removeEventListener('abort', onAbort);
     await Promise.all([arecord.stop(), ffmpeg?.stop()]);
   }
@@ -98,6 +109,9 @@ export async function captureAlsa(options: AlsaCaptureOptions): Promise<void> {
       : new AlsaError('alsa_failed', `arecord could not be started: ${exit.spawnError.message}`, 'check that arecord is executable (ls -l $(which arecord))');
   }
   if (rateWarning) throw classifyAlsaFailure(device, arecord.stderr, exit.code);
+  if (first === 'stalled') {
+    throw new AlsaError('alsa_stalled', `ALSA device ${device} delivered no audio for ${Math.round(stallMs / 100) / 10} s`, 'the card or its driver hung (a USB card may be half-disconnected); replug it if this repeats; the engine retries');
+  }
   if (first === 'ffmpeg') {
     const fx = await ffmpeg!.exited;
     const why = fx.spawnError ? fx.spawnError.message : ffmpeg!.stderr.trim().split('\n').at(-1) || `exit code ${fx.code}`;

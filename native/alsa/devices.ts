@@ -1,21 +1,10 @@
 import { execFile } from 'node:child_process';
 import { AlsaError, ARECORD_MISSING_HINT, arecordPath } from './errors';
 
-/**
- * One capture device for the picker. Same shape as the contract's AlsaDeviceInfo (the lint
- * rules keep native/ from importing electron/), so the engine passes it through as is.
- */
-export interface AlsaDevice {
-  name: string;
-  uri: string;
-  description: string;
-  cardId: string | null;
-  card: number | null;
-  cardName: string | null;
-  device: number | null;
-  plugin: string;
-  converts: boolean;
-}
+import type { AlsaDeviceInfo } from '../../electron/contract/sources/alsa-uri';
+
+/** One capture device for the picker: the contract's shape, so the engine passes it through. */
+export type AlsaDevice = AlsaDeviceInfo;
 
 /** A card from `arecord -l`: "card 1: Device [USB Audio Device], device 0: USB Audio [USB Audio]". */
 export interface AlsaCard {

@@ -114,6 +114,7 @@ export class FfmpegEncoder extends EventEmitter<EncoderEvents> {
   private failures = 0;
   private quickFailures = 0;
   private stopped = true;
+  private spawned = 0;
   private st: EncoderStats = {
     samplesIn: 0, samplesToFfmpeg: 0, samplesLost: 0, bytesOut: 0, restarts: 0, rechains: 0, pid: null, running: false, lastError: null,
   };
@@ -226,7 +227,7 @@ export class FfmpegEncoder extends EventEmitter<EncoderEvents> {
     const proc: Proc = { child, startedAt: Date.now(), held: this.procs.length > 0 ? [] : null, gotOutput: false, stderr: '', expectedExit: false, exited: false };
     this.procs.push(proc);
     this.current = proc;
-    if (this.procs.length > 1) this.st.restarts++;
+    if (this.spawned++ > 0) this.st.restarts++;
     // EPIPE when ffmpeg dies with input queued: the exit handler deals with it.
     child.stdin.on('error', () => {});
     child.stdout.on('data', (chunk: Buffer) => {

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
-  accessSync, chmodSync, chownSync, closeSync, constants, existsSync, fstatSync, mkdirSync, mkdtempSync,
+  accessSync, chmodSync, chownSync, closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, mkdtempSync,
   openSync, readFileSync, readSync, statSync, unlinkSync, writeFileSync,
 } from 'node:fs';
 import { request } from 'node:http';
@@ -169,6 +170,38 @@ function probe(host: string, port: number, timeoutMs: number): Promise<{ server:
     req.on('error', reject);
     req.end();
   });
+}
+
+/**
+ * tmpdir()/eas-icecast-<hash of wanted>: reused when it is a real directory owned by us or the
+ * service user (anything else in that predictable place, e.g. a symlink planted by another
+ * user, is not trusted and a fresh random dir is used).
+ */
+function stableTempDir(wanted: string, ra: RunAs): string {
+  const dir = join(tmpdir(), `eas-icecast-${createHash('sha256').update(wanted).digest('hex').slice(0, 12)}`);
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch {
+    // exists already: checked below
+  }
+  try {
+    const st = lstatSync(dir);
+    const me = process.getuid?.() ?? -1;
+    if (st.isDirectory() && !st.isSymbolicLink() && (st.uid === me || st.uid === ra.uid)) return dir;
+  } catch {
+    // vanished: fall through
+  }
+  return mkdtempSync(join(tmpdir(), 'eas-icecast-'));
+}
+
+/** Alive and not a zombie waiting to be reaped. */
+function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
 }
 
 function jsonOk(text: string): boolean {
@@ -391,8 +424,9 @@ export class ManagedIcecast extends EventEmitter<ManagedIcecastEvents> {
     const ra = this.runAs;
     if (ra && !this.reachableByRunAs(this.runtimeDir)) {
       // e.g. a data dir under /root: the icecast2 user cannot get there, so its files live in
-      // a private temp dir instead (status().dir says where).
-      this.runtimeDir = mkdtempSync(join(tmpdir(), 'eas-icecast-'));
+      // a temp dir instead (status().dir says where), named after the wanted dir so the next
+      // run finds the pidfile of an orphan.
+      this.runtimeDir = stableTempDir(this.runtimeDir, ra);
     }
     const cfg = icecastConfigXml({
       port: this.currentPort!,
@@ -419,7 +453,7 @@ export class ManagedIcecast extends EventEmitter<ManagedIcecastEvents> {
   }
 
   /** An icecast2 left behind by a crashed app run (its pidfile is ours): end it first. */
-  private killOrphan(): void {
+  private async killOrphan(): Promise<void> {
     const pidFile = join(this.runtimeDir, 'icecast.pid');
     let pid = 0;
     try {
@@ -428,7 +462,11 @@ export class ManagedIcecast extends EventEmitter<ManagedIcecastEvents> {
       return;
     }
     try {
-      if (pid > 1 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(this.configPath)) process.kill(pid, 'SIGKILL');
+      if (pid > 1 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(this.configPath)) {
+        process.kill(pid, 'SIGKILL');
+        // Its port is free once it is dead (a zombie no longer holds sockets).
+        for (let i = 0; i < 100 && isRunning(pid); i++) await sleep(20);
+      }
     } catch {
       // not running any more
     }
@@ -439,10 +477,10 @@ export class ManagedIcecast extends EventEmitter<ManagedIcecastEvents> {
     }
   }
 
-  private async launch(binary: string, newPort: boolean): Promise<void> {
+  private async launch(binary: string, newPort: boolean, isRestart = false): Promise<void> {
     if (!this.currentPort || newPort) this.currentPort = await freePort(this.host);
     this.setState('starting');
-    this.killOrphan();
+    await this.killOrphan();
     this.prepareDir();
     this.output = [];
     this.partial = '';
@@ -498,6 +536,7 @@ export class ManagedIcecast extends EventEmitter<ManagedIcecastEvents> {
     }
     this.started = Date.now();
     this.lastErr = null;
+    if (isRestart) this.restartCount++;
     this.setState('running');
   }
 
@@ -530,11 +569,7 @@ export class ManagedIcecast extends EventEmitter<ManagedIcecastEvents> {
       this.restartTimer = null;
       if (this.stopping) return;
       Promise.resolve()
-        .then(() => this.launch(findIcecastBinary(this.opts.binary), false))
-        .then(() => {
-          this.restartCount++;
-          this.emit('state', this.status());
-        })
+        .then(() => this.launch(findIcecastBinary(this.opts.binary), false, true))
         .catch((err: Error) => {
           if (this.stopping) return;
           this.lastErr = err.message;

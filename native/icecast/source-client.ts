@@ -221,7 +221,14 @@ export class IcecastSourceClient extends EventEmitter<SourceClientEvents> {
     let respTimer: NodeJS.Timeout | null = null;
     let rejectTimer: NodeJS.Timeout | null = null;
     let rejection = (): SourceError => new SourceError('http', 'rejected', false);
+    let tcpUp = false;
+    if (this.o.tls) sock.once('connect', () => (tcpUp = true));
     const connectTimer = setTimeout(() => {
+      if (tcpUp) {
+        // TCP connected but no TLS answer: a plain-HTTP port waits for a request line forever.
+        finish(new SourceError('tls', `TLS with ${host}:${port} got no handshake answer within ${this.o.connectTimeoutMs / 1000} s: the port probably does not speak TLS; turn TLS off for this stream or use the server's TLS port.`, false));
+        return;
+      }
       const e = Object.assign(new Error('connect timeout'), { code: 'CONNECT_TIMEOUT' });
       sock.destroy(e);
     }, this.o.connectTimeoutMs);

@@ -70,6 +70,10 @@ async function sampleRms(page: Page, sourceId: string, ms: number): Promise<numb
 describe('console in Chromium against `eas-console serve`', () => {
   let browser: Browser | undefined;
   let serve: ServeProcess | undefined;
+  // One page for the whole story (load, toggle, engine restart), as an engineer would keep it
+  // open; also keeps the file's CPU time down.
+  let page: Page;
+  let problems: PageProblems;
   let dataDir: string;
   const token = randomBytes(16).toString('hex');
 
@@ -94,83 +98,69 @@ describe('console in Chromium against `eas-console serve`', () => {
         '--disable-sync',
       ],
     });
+    ({ page, problems } = await openConsole(browser, serve.url));
   });
 
   afterAll(async () => {
+    await page?.close();
     await browser?.close();
     await serve?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('shows the demo source with a moving level meter, without errors or CSP violations', async () => {
-    const { page, problems } = await openConsole(browser!, serve!.url);
-    try {
-      await expect.poll(() => page.getByTestId('connection-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('connected');
-      const id = await demoSourceId(page);
-      await expect(page.getByTestId(`source-card-${id}`).textContent()).resolves.toMatch(/demo/i);
+    await expect.poll(() => page.getByTestId('connection-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('connected');
+    const id = await demoSourceId(page);
+    await expect(page.getByTestId(`source-card-${id}`).textContent()).resolves.toMatch(/demo/i);
 
-      const values = await sampleRms(page, id, 2000);
-      expect(values.length, `data-rms-db stayed at ${values.join(', ')} for 2 s`).toBeGreaterThan(1);
-      for (const v of values) {
-        expect(v).toBeGreaterThan(-120);
-        expect(v).toBeLessThanOrEqual(0);
-      }
-
-      await expect(page.getByTestId(`stream-toggle-${id}`).isVisible()).resolves.toBe(true);
-      await expect(page.getByTestId('alert-banner').isVisible()).resolves.toBe(true);
-      await expect(page.getByTestId('decoder-events').isVisible()).resolves.toBe(true);
-      await page.screenshot({ path: join(OUTPUT, 'console.png'), fullPage: true });
-      expect(problems).toEqual({ console: [], pageErrors: [], csp: [] });
-    } finally {
-      await page.close();
+    const values = await sampleRms(page, id, 2000);
+    expect(values.length, `data-rms-db stayed at ${values.join(', ')} for 2 s`).toBeGreaterThan(1);
+    for (const v of values) {
+      expect(v).toBeGreaterThan(-120);
+      expect(v).toBeLessThanOrEqual(0);
     }
+
+    await expect(page.getByTestId(`stream-toggle-${id}`).isVisible()).resolves.toBe(true);
+    await expect(page.getByTestId('alert-banner').isVisible()).resolves.toBe(true);
+    await expect(page.getByTestId('decoder-events').isVisible()).resolves.toBe(true);
+    await page.screenshot({ path: join(OUTPUT, 'console.png'), fullPage: true });
+    expect(problems).toEqual({ console: [], pageErrors: [], csp: [] });
   });
 
   it('answers a stream toggle click with a state or a message the user can act on', async () => {
-    const { page, problems } = await openConsole(browser!, serve!.url);
-    try {
-      const id = await demoSourceId(page);
-      const card = page.getByTestId(`source-card-${id}`);
-      const toggle = page.getByTestId(`stream-toggle-${id}`);
-      await toggle.click();
-      // Settled: the button is usable again and the card shows a stream row or the refusal.
-      await expect.poll(() => toggle.isEnabled(), { timeout: 10_000 }).toBe(true);
-      await expect
-        .poll(async () => (await card.locator('.stream-row, .error-text').count()) > 0, { timeout: 10_000 })
-        .toBe(true);
-      expect(problems).toEqual({ console: [], pageErrors: [], csp: [] });
-    } finally {
-      await page.close();
-    }
+    const id = await demoSourceId(page);
+    const card = page.getByTestId(`source-card-${id}`);
+    const toggle = page.getByTestId(`stream-toggle-${id}`);
+    await toggle.click();
+    // Settled: the button is usable again and the card shows a stream row or the refusal.
+    await expect.poll(() => toggle.isEnabled(), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(async () => (await card.locator('.stream-row, .error-text').count()) > 0, { timeout: 10_000 })
+      .toBe(true);
+    expect(problems).toEqual({ console: [], pageErrors: [], csp: [] });
   });
 
   it('shows "disconnected — reconnecting" when the engine goes away and recovers when it returns', async () => {
-    const { page, problems } = await openConsole(browser!, serve!.url);
-    try {
-      const id = await demoSourceId(page);
-      await sampleRms(page, id, 400);
+    const id = await demoSourceId(page);
 
-      const port = serve!.port;
-      await serve!.stop();
-      await page.getByTestId('disconnected-banner').waitFor({ state: 'visible', timeout: 15_000 });
-      await expect(page.getByTestId('connection-state').getAttribute('data-state')).resolves.toBe('reconnecting');
+    const port = serve!.port;
+    await serve!.stop();
+    await page.getByTestId('disconnected-banner').waitFor({ state: 'visible', timeout: 15_000 });
+    await expect(page.getByTestId('connection-state').getAttribute('data-state')).resolves.toBe('reconnecting');
 
-      // Same port and token: the page's cookie and URL stay valid, as after an engine restart.
-      serve = await startServe(['--port', String(port), '--token', token, '--data-dir', dataDir, '--source', 'demo:']);
-      await expect.poll(() => page.getByTestId('connection-state').getAttribute('data-state'), { timeout: 30_000 }).toBe('connected');
-      await expect(page.getByTestId('disconnected-banner').count()).resolves.toBe(0);
-      // The meter keeps its last reading, marked stale, until the restarted engine sends levels.
-      const meter = page.getByTestId(`level-meter-${id}`);
-      await expect.poll(() => meter.getAttribute('data-stale'), { timeout: 15_000 }).toBe('false');
-      const values = await sampleRms(page, id, 2000);
-      expect(values.length).toBeGreaterThan(1);
-      // The browser logs the failed WebSocket handshakes while the engine is down; that is the
-      // point of this test, so only those are allowed here.
-      expect(problems.console.filter((m) => !/WebSocket connection to .* failed/.test(m))).toEqual([]);
-      expect(problems.pageErrors).toEqual([]);
-      expect(problems.csp).toEqual([]);
-    } finally {
-      await page.close();
-    }
+    // Same port and token: the page's cookie and URL stay valid, as after an engine restart.
+    serve = await startServe(['--port', String(port), '--token', token, '--data-dir', dataDir, '--source', 'demo:']);
+    await expect.poll(() => page.getByTestId('connection-state').getAttribute('data-state'), { timeout: 30_000 }).toBe('connected');
+    await expect(page.getByTestId('disconnected-banner').count()).resolves.toBe(0);
+    // The meter keeps its last reading, marked stale, until the restarted engine sends levels.
+    const meter = page.getByTestId(`level-meter-${id}`);
+    await expect.poll(() => meter.getAttribute('data-stale'), { timeout: 15_000 }).toBe('false');
+    const values = await sampleRms(page, id, 2000);
+    expect(values.length).toBeGreaterThan(1);
+    // The browser logs the failed WebSocket handshakes while the engine is down; that is the
+    // point of this test, so only those are allowed here.
+    expect(problems.console.filter((m) => !/WebSocket connection to .* failed/.test(m))).toEqual([]);
+    expect(problems.pageErrors).toEqual([]);
+    expect(problems.csp).toEqual([]);
   });
 });

@@ -103,8 +103,9 @@ export class FmReceiverChain {
   private readonly rB: Float32Array;
   private out: Float32Array;
   private outLen = 0;
-  private pending = -1;
-  private readonly pair = new Uint8Array(2);
+  /** Bytes of an incomplete block carried to the next call. */
+  private readonly pendingBuf: Uint8Array;
+  private pendingLen = 0;
   private gate = 0;
   private readonly gateStep: number;
 
@@ -173,6 +174,7 @@ export class FmReceiverChain {
     this.rA = new Float32Array(ifMax);
     this.rB = new Float32Array(ifMax);
     this.out = new Float32Array(this.resampler.maxOutput(ifMax) * 4 + 64);
+    this.pendingBuf = new Uint8Array(2 * bs);
   }
 
   /** Channel power in dBFS (smoothed over ~100 ms). */
@@ -204,26 +206,30 @@ export class FmReceiverChain {
   }
 
   /**
-   * Demodulates any number of IQ bytes (an odd trailing byte waits for the next call).
-   * Returns a view of a pooled buffer, valid until the next call.
+   * Demodulates any number of IQ bytes. Work happens in fixed blocks of `blockSamples`, so the
+   * output does not depend on how the input was chunked (a partial block waits for the next
+   * call: at most blockSamples / inputRate of latency). Returns a view of a pooled buffer,
+   * valid until the next call.
    */
   process(iqU8: Uint8Array): Float32Array {
     this.outLen = 0;
-    let input = iqU8;
-    if (input.length === 0) return this.out.subarray(0, 0);
-    if (this.pending >= 0) {
-      this.pair[0] = this.pending;
-      this.pair[1] = input[0]!;
-      this.pending = -1;
-      this.processBlock(this.pair);
-      input = input.subarray(1);
+    const blockBytes = this.pendingBuf.length;
+    let at = 0;
+    if (this.pendingLen > 0) {
+      const take = Math.min(blockBytes - this.pendingLen, iqU8.length);
+      this.pendingBuf.set(iqU8.subarray(0, take), this.pendingLen);
+      this.pendingLen += take;
+      at = take;
+      if (this.pendingLen < blockBytes) return this.out.subarray(0, 0);
+      this.processBlock(this.pendingBuf);
+      this.pendingLen = 0;
     }
-    if (input.length & 1) {
-      this.pending = input[input.length - 1]!;
-      input = input.subarray(0, input.length - 1);
+    // Whole blocks straight from the caller's buffer, no copy.
+    for (; at + blockBytes <= iqU8.length; at += blockBytes) this.processBlock(iqU8.subarray(at, at + blockBytes));
+    if (at < iqU8.length) {
+      this.pendingBuf.set(iqU8.subarray(at), 0);
+      this.pendingLen = iqU8.length - at;
     }
-    const step = 2 * this.blockSamples;
-    for (let at = 0; at < input.length; at += step) this.processBlock(input.subarray(at, Math.min(input.length, at + step)));
     return this.out.subarray(0, this.outLen);
   }
 
@@ -296,7 +302,7 @@ export class FmReceiverChain {
     for (const d of this.audioDecim) d.reset();
     this.resampler.reset();
     this.dc.reset();
-    this.pending = -1;
+    this.pendingLen = 0;
     this.gate = 0;
   }
 }

@@ -134,9 +134,13 @@ export function assemblerPushBurst(st: AssemblerState, burst: Burst, emit: (e: A
   if (group.length >= 3) close(st, emit);
 }
 
-/** Closes the open group once the input has moved past its deadline. */
-export function assemblerTick(st: AssemblerState, now: number, emit: (e: AssemblerEvent) => void): void {
-  if (st.group.length > 0 && now > st.deadline) close(st, emit);
+/**
+ * Closes the open group once the input has moved past its deadline. Not while a burst is being
+ * read (`framing`): a long header (31 locations, 4 s) outlasts the gap, and it joins the group
+ * if it began before the deadline.
+ */
+export function assemblerTick(st: AssemblerState, now: number, framing: boolean, emit: (e: AssemblerEvent) => void): void {
+  if (st.group.length > 0 && !framing && now > st.deadline) close(st, emit);
 }
 
 export function assemblerFlush(st: AssemblerState, emit: (e: AssemblerEvent) => void): void {

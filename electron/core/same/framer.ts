@@ -204,45 +204,43 @@ function dataBit(st: FramerState, s: number, bitStart: number, bitLen: number, c
  * within a few bits of the pattern. The bits after the winner are then replayed as data.
  */
 export function framerPush(st: FramerState, soft: Float32Array, start: Float64Array, count: number, bitLen: number, cb: FramerCallbacks): void {
-  const histBit = st.histBit;
-  const histSoft = st.histSoft;
-  const histStart = st.histStart;
-  for (let i = 0; i < count; i++) {
-    const s = soft[i];
-    const bit = s > 0 ? 1 : 0;
-    const pos = st.histPos;
-    histBit[pos] = bit;
-    histSoft[pos] = s;
-    histStart[pos] = start[i];
-    st.histPos = (pos + 1) & HISTORY_MASK;
+  for (let i = 0; i < count; i++) framerBit(st, soft[i], start[i], bitLen, cb);
+}
 
-    if (st.mode === 1) {
-      dataBit(st, s, start[i], bitLen, cb);
-      continue;
-    }
-    const lo = ((st.lo >>> 1) | ((st.hi & 1) << 31)) >>> 0;
-    const hi = ((st.hi >>> 1) | (bit << 31)) >>> 0;
-    st.lo = lo;
-    st.hi = hi;
-    const pre = popcount32((lo ^ WINDOW_PREAMBLE) >>> 0);
-    if (pre <= SYNC_MAX_ERRORS) {
-      const dz = pre + popcount32((hi ^ WINDOW_ZCZC) >>> 0);
-      const dn = pre + popcount32((hi ^ WINDOW_NNNN) >>> 0);
-      const d = dz <= dn ? dz : dn;
-      if (d <= SYNC_MAX_ERRORS && d < st.bestErrors) {
-        st.bestErrors = d;
-        st.bestSlot = pos;
-        st.bestKind = dz <= dn ? 'header' : 'eom';
-        if (st.lookahead < 0) {
-          st.lookahead = 8;
-          continue;
-        }
+/** One bit: soft value in [-1, 1] and the input sample index where it starts. */
+export function framerBit(st: FramerState, s: number, bitStart: number, bitLen: number, cb: FramerCallbacks): void {
+  const bit = s > 0 ? 1 : 0;
+  const pos = st.histPos;
+  st.histBit[pos] = bit;
+  st.histSoft[pos] = s;
+  st.histStart[pos] = bitStart;
+  st.histPos = (pos + 1) & HISTORY_MASK;
+
+  if (st.mode === 1) {
+    dataBit(st, s, bitStart, bitLen, cb);
+    return;
+  }
+  const lo = ((st.lo >>> 1) | ((st.hi & 1) << 31)) >>> 0;
+  const hi = ((st.hi >>> 1) | (bit << 31)) >>> 0;
+  st.lo = lo;
+  st.hi = hi;
+  const pre = popcount32((lo ^ WINDOW_PREAMBLE) >>> 0);
+  if (pre <= SYNC_MAX_ERRORS) {
+    const dz = pre + popcount32((hi ^ WINDOW_ZCZC) >>> 0);
+    const dn = pre + popcount32((hi ^ WINDOW_NNNN) >>> 0);
+    const d = dz <= dn ? dz : dn;
+    if (d <= SYNC_MAX_ERRORS && d < st.bestErrors) {
+      st.bestErrors = d;
+      st.bestSlot = pos;
+      st.bestKind = dz <= dn ? 'header' : 'eom';
+      if (st.lookahead < 0) {
+        st.lookahead = 8;
+        return;
       }
     }
-    if (st.lookahead < 0 || --st.lookahead > 0) continue;
-
-    commitPending(st, bitLen, cb);
   }
+  if (st.lookahead < 0 || --st.lookahead > 0) return;
+  commitPending(st, bitLen, cb);
 }
 
 /** Commits the best sync candidate, then replays the bits that followed it as data. */

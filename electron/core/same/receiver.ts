@@ -13,9 +13,9 @@ import { attentionFlush, attentionPush, createAttention, type AttentionEvent, ty
 import { carrierUpdate, createCarrier, type CarrierState } from './carrier';
 import { createDownconverter, downconvert, downconverterPowerGain, DOWNCONVERTER_CHUNK, type DownconverterState } from './downconverter';
 import type { LinkState, SameEvent } from './events';
-import { createFramer, framerFlush, framerPush, isFraming, type Burst, type BurstKind, type FramerCallbacks, type FramerState } from './framer';
+import { createFramer, framerBit, framerFlush, isFraming, type Burst, type BurstKind, type FramerCallbacks, type FramerState } from './framer';
 import { createFskDemod, fskDemod, type FskDemodState } from './fsk-demod';
-import { ACQUIRE_GAINS, createSymbolTiming, recoverSymbols, setTimingGains, TRACK_GAINS, type SymbolTimingState } from './symbol-timing';
+import { ACQUIRE_GAINS, createSymbolTiming, recoverSymbol, setTimingGains, TRACK_GAINS, type SymbolTimingState } from './symbol-timing';
 
 export interface SameReceiverOptions {
   sampleRate: number;
@@ -49,6 +49,14 @@ export function burstText(bytes: Uint8Array): string {
   return s;
 }
 
+/**
+ * Input is processed in fixed blocks of about 40 ms, whatever the push() sizes, so the events
+ * (and their order) are the same however a stream is cut up; events come at most one block late.
+ */
+function blockSize(rate: number): number {
+  return Math.min(DOWNCONVERTER_CHUNK, 1 << Math.round(Math.log2(rate * 0.04)));
+}
+
 export class SameReceiver {
   private readonly rate: number;
   private readonly onEvent: (e: SameEvent) => void;
@@ -59,19 +67,16 @@ export class SameReceiver {
   private readonly assembler: AssemblerState;
   private readonly attention: AttentionState;
   private readonly carrier: CarrierState;
+  private readonly block: number;
+  private readonly pending: Float32Array;
+  private fill = 0;
   private readonly re: Float32Array;
   private readonly im: Float32Array;
   private readonly energy: Float32Array;
   private readonly d: Float32Array;
-  private readonly power: Float32Array;
-  private readonly bitSoft: Float32Array;
-  private readonly bitTime: Float64Array;
-  private readonly bitStart: Float64Array;
   private readonly bitLen: number;
-  /** Input index = stage-1 time * decimation + inputOffset. */
-  private readonly inputOffset: number;
-  /** Stage-1 time of a bit's start relative to its strobe. */
-  private readonly strobeToStart: number;
+  /** Input sample index of a bit's start = strobe time (stage-2 samples) * decimation + bitOffset. */
+  private readonly bitOffset: number;
   private readonly framerCb: FramerCallbacks;
   private readonly emitAsm: (e: AssemblerEvent) => void;
   private readonly emitAtt: (e: AttentionEvent) => void;
@@ -94,19 +99,19 @@ export class SameReceiver {
     this.assembler = createAssembler(rate);
     this.attention = createAttention(bbRate, rate, this.dc.decimation, this.dc.groupDelay, (hz) => downconverterPowerGain(this.dc, hz));
     this.carrier = createCarrier();
+    this.block = blockSize(rate);
+    this.pending = new Float32Array(this.block);
     const maxOut = Math.ceil(DOWNCONVERTER_CHUNK / this.dc.decimation) + 2;
     this.re = new Float32Array(maxOut);
     this.im = new Float32Array(maxOut);
     this.energy = new Float32Array(maxOut);
     this.d = new Float32Array(maxOut);
-    this.power = new Float32Array(maxOut);
-    const maxBits = Math.ceil(maxOut / (this.timing.sps * 0.9)) + 4;
-    this.bitSoft = new Float32Array(maxBits);
-    this.bitTime = new Float64Array(maxBits);
-    this.bitStart = new Float64Array(maxBits);
-    this.bitLen = this.timing.sps * this.dc.decimation;
-    this.inputOffset = this.dc.decimation - 1 - this.dc.groupDelay;
-    this.strobeToStart = -(this.timing.sps / 2 + this.fsk.window / 2 - 1);
+    const dec = this.dc.decimation;
+    this.bitLen = this.timing.sps * dec;
+    // Stage-2 sample j holds input up to j*D + D-1, delayed by the filter's group delay; the bit
+    // ends about half the gap between bit length and correlator length after the strobe's window.
+    const strobeToStart = -(this.timing.sps / 2 + this.fsk.window / 2 - 1);
+    this.bitOffset = dec - 1 - this.dc.groupDelay + strobeToStart * dec;
     this.framerCb = {
       onSync: (start: number, kind: BurstKind) => {
         if (kind === 'header') setTimingGains(this.timing, TRACK_GAINS);
@@ -125,19 +130,33 @@ export class SameReceiver {
 
   push(samples: Float32Array): void {
     if (this.flushed) throw new Error('SameReceiver.push() after flush(); create a new receiver for a new stream');
-    for (let from = 0; from < samples.length; from += DOWNCONVERTER_CHUNK) {
-      const count = Math.min(DOWNCONVERTER_CHUNK, samples.length - from);
-      this.process(samples, from, count);
-      this.samples += count;
-      assemblerTick(this.assembler, this.samples, this.emitAsm);
-      this.updateLink(this.samples);
+    const n = samples.length;
+    const block = this.block;
+    let i = 0;
+    while (i < n) {
+      if (this.fill === 0 && n - i >= block) {
+        this.process(samples, i, block);
+        i += block;
+        continue;
+      }
+      const take = Math.min(block - this.fill, n - i);
+      this.pending.set(samples.subarray(i, i + take), this.fill);
+      this.fill += take;
+      i += take;
+      if (this.fill === block) {
+        this.process(this.pending, 0, block);
+        this.fill = 0;
+      }
     }
+    this.samples += n;
   }
 
   /** End of input: runs the pipeline's delay out and reports what is pending. */
   flush(): void {
     if (this.flushed) return;
-    // Push a little silence (not counted in samplesIn) so the last bits clear the filters.
+    if (this.fill > 0) this.process(this.pending, 0, this.fill);
+    this.fill = 0;
+    // A little silence (not counted in samplesIn) so the last bits clear the filters.
     const tail = new Float32Array(Math.ceil(this.rate * 0.03));
     this.process(tail, 0, tail.length);
     this.flushed = true;
@@ -151,21 +170,21 @@ export class SameReceiver {
     const n = downconvert(this.dc, input, from, count, this.re, this.im, this.energy);
     if (n === 0) return;
     attentionPush(this.attention, this.re, this.im, this.energy, n, this.emitAtt);
-    fskDemod(this.fsk, this.re, this.im, n, this.d, this.power);
-    const nb = recoverSymbols(this.timing, this.d, n, this.bitSoft, this.bitTime);
-    if (nb === 0) return;
+    fskDemod(this.fsk, this.re, this.im, n, this.d);
+    const timing = this.timing;
     const dec = this.dc.decimation;
-    const off = this.inputOffset + this.strobeToStart * dec;
-    const soft = this.bitSoft;
-    const start = this.bitStart;
-    const time = this.bitTime;
-    let changedAt = -1;
-    for (let i = 0; i < nb; i++) {
-      start[i] = time[i] * dec + off;
-      if (carrierUpdate(this.carrier, soft[i])) changedAt = start[i];
+    let pos = 0;
+    while (pos < n) {
+      pos = recoverSymbol(timing, this.d, pos, n);
+      if (!timing.bitReady) break;
+      const start = timing.bitTime * dec + this.bitOffset;
+      const soft = timing.bitSoft;
+      const carrierChanged = carrierUpdate(this.carrier, soft);
+      framerBit(this.framer, soft, start, this.bitLen, this.framerCb);
+      const framing = isFraming(this.framer);
+      assemblerTick(this.assembler, start, framing, this.emitAsm);
+      if (carrierChanged || !framing) this.updateLink(start);
     }
-    if (changedAt >= 0) this.updateLink(Math.max(0, Math.round(changedAt)));
-    framerPush(this.framer, soft, start, nb, this.bitLen, this.framerCb);
   }
 
   private onBurst(b: Burst): void {
@@ -173,7 +192,7 @@ export class SameReceiver {
     const sample = Math.max(0, Math.round(b.startSample));
     this.onEvent({ type: 'burst', sample, text: burstText(b.bytes), bitErrorEstimate: estimateBitErrorRate(b.soft) });
     assemblerPushBurst(this.assembler, { ...b, startSample: sample, endSample: Math.round(b.endSample) }, this.emitAsm);
-    this.updateLink(Math.round(b.endSample));
+    this.updateLink(b.endSample);
   }
 
   private updateLink(sample: number): void {

@@ -24,6 +24,10 @@ export interface SymbolTimingState {
   ki: number;
   /** Per-bit pull of freq back towards 0 while searching, so noise cannot walk the clock away. */
   leak: number;
+  /** Set by recoverSymbol when it stopped on a bit: the bit's soft value and strobe time. */
+  bitReady: boolean;
+  bitSoft: number;
+  bitTime: number;
 }
 
 export const ACQUIRE_GAINS = { kp: 0.045, ki: 0.0025, leak: 1 / 256 } as const;
@@ -33,7 +37,7 @@ const MAX_FREQ = 0.035;
 
 export function createSymbolTiming(rate: number): SymbolTimingState {
   const sps = rate / SAME_BAUD;
-  return { sps, freq: 0, next: sps / 2, midNext: true, prev: 0, prevCenter: 0, mid: 0, index: 0, kp: ACQUIRE_GAINS.kp, ki: ACQUIRE_GAINS.ki, leak: ACQUIRE_GAINS.leak };
+  return { sps, freq: 0, next: sps / 2, midNext: true, prev: 0, prevCenter: 0, mid: 0, index: 0, kp: ACQUIRE_GAINS.kp, ki: ACQUIRE_GAINS.ki, leak: ACQUIRE_GAINS.leak, bitReady: false, bitSoft: 0, bitTime: 0 };
 }
 
 export function setTimingGains(st: SymbolTimingState, g: { kp: number; ki: number; leak: number }): void {
@@ -43,11 +47,12 @@ export function setTimingGains(st: SymbolTimingState, g: { kp: number; ki: numbe
 }
 
 /**
- * Consumes d[0, count). For each bit writes its soft value (interpolated d at the strobe) to
- * bits[] and the strobe's stage-2 time to times[] (the strobe is at the bit's end: the one-bit
- * correlator then spans the whole bit). Returns the number of bits.
+ * Consumes d[from, to) until one bit is recovered; returns the index after the last sample used.
+ * On a bit, st.bitReady is set with its soft value (interpolated d at the strobe) and strobe time
+ * in stage-2 samples (the strobe sits at the bit's end: the one-bit correlator then spans the
+ * whole bit). Stopping at every bit lets the framer switch loop gains before the next bit.
  */
-export function recoverSymbols(st: SymbolTimingState, d: Float32Array, count: number, bits: Float32Array, times: Float64Array): number {
+export function recoverSymbol(st: SymbolTimingState, d: Float32Array, from: number, to: number): number {
   const sps = st.sps;
   let freq = st.freq;
   let next = st.next;
@@ -59,8 +64,9 @@ export function recoverSymbols(st: SymbolTimingState, d: Float32Array, count: nu
   const ki = st.ki;
   const keep = 1 - st.leak;
   let index = st.index;
-  let nb = 0;
-  for (let i = 0; i < count; i++, index++) {
+  let ready = false;
+  let i = from;
+  for (; i < to && !ready; i++, index++) {
     const v = d[i];
     while (next <= index) {
       // The strobe lies in (index-1, index]: interpolate between prev and v.
@@ -79,9 +85,9 @@ export function recoverSymbols(st: SymbolTimingState, d: Float32Array, count: nu
         freq = freq * keep - ki * e;
         if (freq > MAX_FREQ) freq = MAX_FREQ;
         else if (freq < -MAX_FREQ) freq = -MAX_FREQ;
-        bits[nb] = y;
-        times[nb] = next;
-        nb++;
+        st.bitSoft = y;
+        st.bitTime = next;
+        ready = true;
         prevCenter = y;
         next += half - kp * e;
         midNext = true;
@@ -89,6 +95,7 @@ export function recoverSymbols(st: SymbolTimingState, d: Float32Array, count: nu
     }
     prev = v;
   }
+  st.bitReady = ready;
   st.freq = freq;
   st.next = next;
   st.midNext = midNext;
@@ -96,5 +103,5 @@ export function recoverSymbols(st: SymbolTimingState, d: Float32Array, count: nu
   st.prevCenter = prevCenter;
   st.mid = mid;
   st.index = index;
-  return nb;
+  return i;
 }

@@ -5,6 +5,9 @@ import type { CaptureContext } from '../../../electron/engine/sources/adapter';
 import { CaptureError } from '../../../electron/engine/sources/adapter';
 import { createAlsaAdapter } from '../../../electron/engine/sources/alsa';
 import { classifyAlsaFailure } from '../../../native/alsa/errors';
+import { captureAlsa } from '../../../native/alsa/capture';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { makeAlsaFeed, toneWithSilence, type AlsaFeed } from '../../helpers/alsa-feed';
 
 /** Runs the real adapter, collecting audio until `enough(total)` says stop (or it throws). */
@@ -119,6 +122,25 @@ describe('ALSA capture through arecord (file plugin over a null slave)', () => {
       signal: ac.signal,
     });
     await expect(run).resolves.toBeUndefined();
+    expect(arecordPids()).toEqual([]);
+  });
+});
+
+describe('ALSA stall watchdog', () => {
+  let feed: AlsaFeed | undefined;
+  afterEach(() => feed?.cleanup());
+
+  it('a device that hangs (its data source never delivers) ends with alsa_stalled and no process left', async () => {
+    feed = makeAlsaFeed(new Float32Array(10));
+    // The file plugin's infile becomes a FIFO nobody writes: alsa-lib blocks on it like a hung driver.
+    const infile = join(feed.dir, 'feed.raw');
+    rmSync(infile);
+    execFileSync('mkfifo', [infile]);
+    const err = await captureAlsa({ device: 'eas_feed', rate: 22050, channels: 1, env: feed.env, signal: new AbortController().signal, onBlock() {}, stallTimeoutMs: 400 }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ code: 'alsa_stalled', retryable: true, message: 'ALSA device eas_feed delivered no audio for 0.4 s' });
     expect(arecordPids()).toEqual([]);
   });
 });

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ManagedIcecast, findIcecastBinary, freePort, type ManagedIcecastStatus } from '../../../native/icecast/managed';
 import { IcecastNotInstalledError, IcecastStartError, redact } from '../../../native/icecast/errors';
 import { randomPassword } from '../../../native/icecast/config';
@@ -31,6 +32,16 @@ function make(opts: Partial<ConstructorParameters<typeof ManagedIcecast>[0]> = {
 function alive(pid: number): boolean {
   // /proc/PID disappears only once the process is reaped: a zombie still has it.
   return existsSync(`/proc/${pid}`);
+}
+
+/** For processes that are not our children (their reaping is up to PID 1): not a zombie. */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
 }
 
 async function until(cond: () => boolean, ms = 10_000): Promise<void> {
@@ -113,6 +124,53 @@ describe('ManagedIcecast (real icecast2)', () => {
     await m.start();
     expect(m.dir.startsWith(locked)).toBe(false);
     expect(existsSync(join(m.dir, 'error.log'))).toBe(true);
+    const first = m.dir;
+    await m.stop();
+    // The same wanted dir maps to the same temp dir: the next run finds an orphan's pidfile.
+    const again = make({ dir: join(locked, 'icecast') });
+    await again.start();
+    expect(again.dir).toBe(first);
+  });
+
+  it('the app exiting without stop() takes icecast2 along; one killed outright is ended at the next start', async () => {
+    const dir = tempDir();
+    chmodSync(dir, 0o755); // reachable by the service user when we are root
+    const script = join(dir, 'owner.mts');
+    const managedUrl = new URL(`file://${resolve('native/icecast/managed.ts')}`).href;
+    writeFileSync(script, `
+      import { ManagedIcecast } from ${JSON.stringify(managedUrl)};
+      const m = new ManagedIcecast({ dir: process.argv[2], sourcePassword: 'x', adminPassword: 'y', port: Number(process.argv[3]) || undefined });
+      await m.start();
+      console.log(JSON.stringify({ pid: m.pid, port: m.port, dir: m.dir }));
+      if (process.argv[4] === 'exit') process.exit(0);
+      setInterval(() => {}, 1000);
+    `);
+    const runOwner = async (args: string[]): Promise<{ child: ReturnType<typeof spawn>; info: { pid: number; port: number; dir: string } }> => {
+      const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+      cleanups.push(() => void child.kill('SIGKILL'));
+      const line = await new Promise<string>((res, rej) => {
+        let out = '';
+        child.stdout!.on('data', (c: Buffer) => {
+          out += c.toString();
+          if (out.includes('\n')) res(out.split('\n')[0]);
+        });
+        child.once('exit', (code) => rej(new Error(`owner exited ${code}`)));
+      });
+      return { child, info: JSON.parse(line) };
+    };
+
+    const graceful = await runOwner([join(dir, 'a'), '0', 'exit']);
+    await new Promise((r) => graceful.child.once('exit', r));
+    await until(() => !running(graceful.info.pid));
+
+    const crashed = await runOwner([join(dir, 'b'), '0', 'wait']);
+    crashed.child.kill('SIGKILL');
+    await new Promise((r) => crashed.child.once('exit', r));
+    expect(running(crashed.info.pid)).toBe(true); // orphaned: nothing ran in the owner
+    const next = make({ dir: join(dir, 'b'), port: crashed.info.port });
+    await next.start();
+    expect(running(crashed.info.pid)).toBe(false);
+    expect(next.pid).not.toBe(crashed.info.pid);
   });
 
   it('redacts passwords in text meant for logs and the UI', () => {
