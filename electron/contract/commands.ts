@@ -10,6 +10,8 @@ import {
   StreamStatus,
 } from './dto';
 import { AlsaDeviceInfo } from './sources/alsa-uri';
+import { IcecastAction, IcecastConfigure, IcecastListener, IcecastStatsView, IcecastTestResult, IcecastView } from './icecast';
+import { StreamConfig } from './dto';
 
 const None = z.object({}).strict();
 const Limit = z.number().int().min(1).max(1000);
@@ -29,6 +31,21 @@ export const commands = {
     args: z.object({ sourceId: z.string().min(1).max(64), enabled: z.boolean() }).strict(),
     result: z.array(StreamStatus),
   },
+  /** Adds or replaces one stream (by id); the password, when given, goes to the secret store. */
+  'streams.configure': {
+    args: z.object({ stream: StreamConfig, password: z.string().min(1).max(256).optional() }).strict(),
+    result: z.array(StreamStatus),
+  },
+  'streams.remove': { args: z.object({ streamId: z.string().min(1).max(64) }).strict(), result: z.array(StreamStatus) },
+  'icecast.get': { args: None, result: IcecastView },
+  'icecast.configure': { args: IcecastConfigure, result: IcecastView },
+  /** "Test connection": reachability, admin auth, server version. */
+  'icecast.test': { args: None, result: IcecastTestResult },
+  'icecast.stats': { args: None, result: IcecastStatsView.nullable() },
+  'icecast.listeners': { args: z.object({ mount: z.string().min(2).max(128) }).strict(), result: z.array(IcecastListener) },
+  'icecast.action': { args: IcecastAction, result: z.object({ ok: z.boolean(), message: z.string() }) },
+  /** The managed local Icecast's log tail (passwords redacted). */
+  'icecast.log': { args: None, result: z.object({ text: z.string() }) },
   'alerts.active': { args: None, result: z.array(Alert) },
   'alerts.list': {
     args: z.object({ limit: Limit.optional(), beforeId: z.string().optional() }).strict(),

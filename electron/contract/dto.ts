@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SourceUri } from './sources/uri';
+import { DEFAULT_ICECAST_SETTINGS, IcecastSettings } from './icecast';
 
 /** Sample rate of every source bus: the engine resamples everything to this. */
 export const BUS_RATE = 22050;
@@ -84,6 +85,7 @@ export const Settings = z
     sources: z.array(SourceConfig).max(32),
     failover: FailoverSettings,
     streams: z.array(StreamConfig).max(64),
+    icecast: IcecastSettings.default(DEFAULT_ICECAST_SETTINGS),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -92,7 +94,14 @@ export const Settings = z
       if (seen.has(src.id)) ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate source id "${src.id}"` });
       seen.add(src.id);
     });
+    const streamIds = new Set<string>();
+    const mounts = new Set<string>();
     s.streams.forEach((st, i) => {
+      if (streamIds.has(st.id)) ctx.addIssue({ code: 'custom', path: ['streams', i, 'id'], message: `duplicate stream id "${st.id}"` });
+      streamIds.add(st.id);
+      const where = `${st.host}:${st.port}${st.mount}`;
+      if (mounts.has(where)) ctx.addIssue({ code: 'custom', path: ['streams', i, 'mount'], message: `${where} is already used by another stream` });
+      mounts.add(where);
       if (!seen.has(st.sourceId)) {
         ctx.addIssue({ code: 'custom', path: ['streams', i, 'sourceId'], message: `no source "${st.sourceId}"` });
       }
@@ -107,6 +116,7 @@ export const SettingsPatch = z
     sources: z.array(z.unknown()),
     failover: z.unknown(),
     streams: z.array(z.unknown()),
+    icecast: z.unknown(),
   })
   .partial()
   .strict();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Alert, DecoderEvent, LevelFrame, ProgramChange, SourceStatus, StreamStatus } from './dto';
+import { IcecastStatsView, IcecastView } from './icecast';
 
 /** Events the engine pushes. High-rate data (levels) is batched before it gets here. */
 export const events = {
@@ -8,6 +9,8 @@ export const events = {
   'program.changed': ProgramChange,
   'streams.changed': z.array(StreamStatus),
   'decoder.event': DecoderEvent,
+  'icecast.stats': IcecastStatsView,
+  'icecast.changed': IcecastView,
   'alerts.changed': z.object({ active: z.array(Alert) }),
   log: z.object({ level: z.enum(['info', 'warn', 'error']), message: z.string(), at: z.string() }),
 } as const;

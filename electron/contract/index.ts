@@ -3,6 +3,7 @@ export * from './commands';
 export * from './dto';
 export * from './errors';
 export * from './events';
+export * from './icecast';
 export * from './sources/uri';
 export * from './validate';
 export * from './wire';

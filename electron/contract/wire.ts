@@ -16,7 +16,9 @@ export const ClientMessage = z
   .strict();
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
-export const ServerMessage = z.discriminatedUnion('t', [
+// A plain union: two members share t = 'result' (told apart by ok), which a zod 4
+// discriminated union refuses.
+export const ServerMessage = z.union([
   z.object({ t: z.literal('result'), id: z.number().int(), ok: z.literal(true), value: z.unknown() }),
   z.object({ t: z.literal('result'), id: z.number().int(), ok: z.literal(false), error: ContractErrorSchema }),
   z.object({ t: z.literal('event'), name: z.string(), payload: z.unknown() }),

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ContractError, fromZodError, Settings, SettingsPatch, type Settings as SettingsT } from '../contract';
+import { ContractError, DEFAULT_ICECAST_SETTINGS, fromZodError, Settings, SettingsPatch, type Settings as SettingsT } from '../contract';
 
 export function defaultSettings(): SettingsT {
   return {
@@ -9,6 +9,7 @@ export function defaultSettings(): SettingsT {
     sources: [{ id: 'demo', name: 'Demo station', uri: 'demo:', priority: 10, enabled: true }],
     failover: { silenceThresholdDb: -50, silenceSeconds: 10, stallSeconds: 5, holdSeconds: 30 },
     streams: [],
+    icecast: structuredClone(DEFAULT_ICECAST_SETTINGS),
   };
 }
 

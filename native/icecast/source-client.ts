@@ -110,6 +110,7 @@ export class IcecastSourceClient extends EventEmitter<SourceClientEvents> {
   private queue: EncodedUnit[] = [];
   private queuedBytes = 0;
   private chainHeaders: EncodedUnit[] = [];
+  private lastWasBos = false;
   private nextSeq = new Map<number, number>();
   private timer: NodeJS.Timeout | null = null;
   private probeTimer: NodeJS.Timeout | null = null;
@@ -189,9 +190,12 @@ export class IcecastSourceClient extends EventEmitter<SourceClientEvents> {
   push(unit: EncodedUnit): void {
     if (this.st === 'stopped') return;
     if (unit.kind === 'header') {
-      if (unit.bos) this.chainHeaders = [unit];
+      // A chain's header group starts with its BOS pages (one per logical stream, e.g.
+      // Skeleton + Vorbis), then their other header pages.
+      if (unit.bos && !this.lastWasBos) this.chainHeaders = [unit];
       else this.chainHeaders.push(unit);
     }
+    this.lastWasBos = unit.bos;
     this.queue.push(unit);
     this.queuedBytes += unit.data.length;
     if (this.live && !this.blocked) this.flush();
@@ -360,13 +364,13 @@ export class IcecastSourceClient extends EventEmitter<SourceClientEvents> {
    */
   private prepareResume(): void {
     const limit = this.o.bytesPerSecond * (this.o.resumeBacklogMs / 1000);
-    const serial = this.chainHeaders[0]?.serial;
+    const serials = new Set(this.chainHeaders.map((u) => u.serial));
     const audio: EncodedUnit[] = [];
     let bytes = 0;
     for (let i = this.queue.length - 1; i >= 0; i--) {
       const u = this.queue[i]!;
       if (u.kind !== 'audio') continue;
-      if (this.o.ogg && u.serial !== serial) break;
+      if (this.o.ogg && !serials.has(u.serial)) break;
       if (bytes + u.data.length > limit && audio.length > 0) break;
       audio.push(u);
       bytes += u.data.length;
@@ -420,7 +424,8 @@ export class IcecastSourceClient extends EventEmitter<SourceClientEvents> {
   /** Drops the oldest audio until the queue fits; header pages of the current chain stay. */
   private trim(limitBytes: number): void {
     if (this.queuedBytes <= limitBytes) return;
-    const newestBos = findLastIndex(this.queue, (u) => u.bos);
+    // Header pages older than the newest chain's header group are no use to anyone.
+    const newestBos = findLastIndex(this.queue, (u, i) => u.bos && (i === 0 || !this.queue[i - 1]!.bos));
     const keep: EncodedUnit[] = [];
     let excess = this.queuedBytes - limitBytes;
     for (let i = 0; i < this.queue.length; i++) {
@@ -520,7 +525,7 @@ function headerText(v: string): string {
   return v.replace(/[\r\n]+/g, ' ').replace(/[^\x20-\x7e\xa0-\xff]/g, '?');
 }
 
-function findLastIndex<T>(a: readonly T[], pred: (v: T) => boolean): number {
-  for (let i = a.length - 1; i >= 0; i--) if (pred(a[i]!)) return i;
+function findLastIndex<T>(a: readonly T[], pred: (v: T, i: number) => boolean): number {
+  for (let i = a.length - 1; i >= 0; i--) if (pred(a[i]!, i)) return i;
   return -1;
 }

@@ -8,7 +8,7 @@ import { ConnectionBanner } from './components/ConnectionBanner';
 import { DecoderEvents } from './components/DecoderEvents';
 import { Diagnostics } from './components/Diagnostics';
 import { Header } from './components/Header';
-import { Placeholder } from './components/Placeholder';
+import { IcecastPanel } from './components/IcecastPanel';
 import { SettingsPanel } from './components/SettingsPanel';
 import { SourceList } from './components/SourceList';
 import { useConsole } from './store/console-store';
@@ -69,12 +69,7 @@ export function App({ api, fallbackMode }: { api: ConsoleApi; fallbackMode: 'ele
             </>
           )}
           {tab === 'alerts' && <AlertHistory />}
-          {tab === 'icecast' && (
-            <Placeholder title="Icecast">
-              The Icecast server view (mounts, listeners, kick/move/metadata actions) arrives with the streaming
-              issue. Stream state and listener counts per source are on the Console tab.
-            </Placeholder>
-          )}
+          {tab === 'icecast' && <IcecastPanel />}
           {tab === 'settings' && <SettingsPanel />}
           {tab === 'diagnostics' && <Diagnostics />}
         </main>

@@ -112,3 +112,14 @@ describe('source URIs', () => {
     expect(part('demo:?evry=5')).toBe('evry');
   });
 });
+
+describe('server messages', () => {
+  it('parses results (ok and error), events and uncorrelated errors', async () => {
+    const { ServerMessage } = await import('../../electron/contract');
+    expect(ServerMessage.safeParse({ t: 'result', id: 1, ok: true, value: 5 }).success).toBe(true);
+    expect(ServerMessage.safeParse({ t: 'result', id: 1, ok: false, error: { code: 'internal', message: 'x' } }).success).toBe(true);
+    expect(ServerMessage.safeParse({ t: 'event', name: 'levels', payload: {} }).success).toBe(true);
+    expect(ServerMessage.safeParse({ t: 'error', error: { code: 'invalid_payload', message: 'x' } }).success).toBe(true);
+    expect(ServerMessage.safeParse({ t: 'result', id: 1, ok: false }).success).toBe(false);
+  });
+});

@@ -47,10 +47,10 @@ describe('rtlsdr: URIs', () => {
     expect(parseHz('abc')).toBeNull();
   });
 
-  it('picks the mode from the band when it is not given, with WFM de-emphasis', () => {
+  it('picks the mode from the band when it is not given, with that mode’s de-emphasis and squelch', () => {
     const fm = parseSourceUri('rtlsdr:?freq=98.1M') as RtlSpec;
-    expect(fm).toMatchObject({ mode: 'wfm', deemphasisUs: 75 });
-    expect((parseSourceUri('rtlsdr:?freq=wx3') as RtlSpec).mode).toBe('nfm');
+    expect(fm).toMatchObject({ mode: 'wfm', deemphasisUs: 75, squelch: 'off' });
+    expect(parseSourceUri('rtlsdr:?freq=wx3')).toMatchObject({ mode: 'nfm', squelch: 'auto' });
   });
 
   it.each([

@@ -76,6 +76,9 @@ describe('console in Chromium against `eas-console serve`', () => {
   let problems: PageProblems;
   let dataDir: string;
   const token = randomBytes(16).toString('hex');
+  // The demo source, with its Required Weekly Test 1 s in instead of 20 s, so the alert path
+  // (decoder -> alert banner, decoder events) is seen within the test's time.
+  const serveArgs = (port: number) => ['--port', String(port), '--token', token, '--data-dir', dataDir, '--source', 'demo:?first=1&every=0'];
 
   beforeAll(async () => {
     if (!existsSync(join(ROOT, 'dist', 'node', 'cli.js'))) {
@@ -84,7 +87,7 @@ describe('console in Chromium against `eas-console serve`', () => {
     await ensureRendererBuilt();
     mkdirSync(OUTPUT, { recursive: true });
     dataDir = mkdtempSync(join(tmpdir(), 'eas-e2e-'));
-    serve = await startServe(['--port', '0', '--token', token, '--data-dir', dataDir, '--source', 'demo:']);
+    serve = await startServe(serveArgs(0));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -123,6 +126,19 @@ describe('console in Chromium against `eas-console serve`', () => {
     await expect(page.getByTestId(`stream-toggle-${id}`).isVisible()).resolves.toBe(true);
     await expect(page.getByTestId('alert-banner').isVisible()).resolves.toBe(true);
     await expect(page.getByTestId('decoder-events').isVisible()).resolves.toBe(true);
+    expect(problems).toEqual({ console: [], pageErrors: [], csp: [] });
+  });
+
+  it('shows the RWT decoded from the demo source in the alert banner and the decoder events', async () => {
+    const banner = page.getByTestId('alert-banner');
+    await expect.poll(() => banner.getAttribute('data-count'), { timeout: 30_000 }).not.toBe('0');
+    const alert = banner.locator('.alert').first();
+    await expect(alert.textContent()).resolves.toMatch(/Required Weekly Test/);
+    await expect(alert.getAttribute('class')).resolves.toMatch(/\bcat-test\b/);
+
+    const header = page.getByTestId('decoder-events').locator('tr[data-kind="header"]').first();
+    await header.waitFor({ state: 'visible', timeout: 10_000 });
+    await expect(header.textContent()).resolves.toMatch(/ZCZC-EAS-RWT-\d{6}/);
     await page.screenshot({ path: join(OUTPUT, 'console.png'), fullPage: true });
     expect(problems).toEqual({ console: [], pageErrors: [], csp: [] });
   });
@@ -137,6 +153,24 @@ describe('console in Chromium against `eas-console serve`', () => {
     await expect
       .poll(async () => (await card.locator('.stream-row, .error-text').count()) > 0, { timeout: 10_000 })
       .toBe(true);
+    expect(problems).toEqual({ console: [], pageErrors: [], csp: [] });
+  });
+
+  it('renders every tab without errors', async () => {
+    for (const [tab, panel] of [
+      ['alerts', 'alert-history'],
+      ['icecast', 'icecast'],
+      ['settings', 'settings'],
+      ['diagnostics', 'diagnostics'],
+      ['console', 'decoder-events'],
+    ] as const) {
+      await page.getByTestId(`tab-${tab}`).click();
+      await page.getByTestId(panel).first().waitFor({ state: 'visible', timeout: 10_000 });
+    }
+    // Settings loaded from the engine (not stuck on "Loading…") and it shows the demo source.
+    await page.getByTestId('tab-settings').click();
+    await page.getByTestId('stream-editor').waitFor({ state: 'visible', timeout: 10_000 });
+    await page.getByTestId('tab-console').click();
     expect(problems).toEqual({ console: [], pageErrors: [], csp: [] });
   });
 

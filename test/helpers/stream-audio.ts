@@ -48,8 +48,11 @@ export class RealtimeFeeder {
   private t0 = 0;
   private sent = 0;
   private signal: Signal;
-  /** Bus sample index at which each setSignal took effect. */
-  readonly marks: { at: number; wallMs: number }[] = [];
+  /**
+   * Bus sample index at which each setSignal took effect, when it was called, and when the
+   * block holding that sample went into the bus (performance.now ms).
+   */
+  readonly marks: { at: number; wallMs: number; pushedMs: number | null }[] = [];
   constructor(
     private readonly bus: TestBus,
     signal: Signal = silence,
@@ -64,7 +67,7 @@ export class RealtimeFeeder {
   setSignal(signal: Signal): number {
     this.tick();
     this.signal = signal;
-    this.marks.push({ at: this.bus.next, wallMs: performance.now() });
+    this.marks.push({ at: this.bus.next, wallMs: performance.now(), pushedMs: null });
     return this.bus.next;
   }
   stop(): void {
@@ -82,6 +85,10 @@ export class RealtimeFeeder {
       for (let i = 0; i < block.length; i++) block[i] = this.signal(base + i);
       this.sent += block.length;
       this.bus.push(block);
+      const now = performance.now();
+      for (let m = this.marks.length - 1; m >= 0 && this.marks[m]!.pushedMs === null; m--) {
+        if (this.marks[m]!.at < base + block.length) this.marks[m]!.pushedMs = now;
+      }
     }
   }
 }
@@ -113,7 +120,7 @@ const DEMUX: Record<string, string> = { mp3: 'mp3', aac: 'aac', vorbis: 'ogg', o
 export function listen(url: string, format: 'mp3' | 'aac' | 'vorbis' | 'opus', opts: { keepRaw?: boolean } = {}): Listener {
   const dec: ChildProcess = spawn(
     ffmpegPath(),
-    ['-hide_banner', '-loglevel', 'error', '-fflags', '+nobuffer', '-probesize', '2048', '-analyzeduration', '0', '-f', DEMUX[format]!, '-i', 'pipe:0', '-ac', '1', '-ar', String(RATE), '-f', 's16le', 'pipe:1'],
+    ['-hide_banner', '-loglevel', 'error', '-fflags', '+nobuffer', '-probesize', '2048', '-analyzeduration', '0', '-f', DEMUX[format]!, '-i', 'pipe:0', '-ac', '1', '-ar', String(RATE), '-flush_packets', '1', '-f', 's16le', 'pipe:1'],
     { stdio: ['pipe', 'pipe', 'pipe'] },
   );
   const pcmChunks: Buffer[] = [];

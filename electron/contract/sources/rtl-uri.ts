@@ -27,7 +27,10 @@ export interface RtlSpec {
   biasTee: boolean;
   /** The tuner is set to freqHz - offsetHz so the channel sits away from the DC spike. */
   offsetHz: number;
-  /** 'auto' (carrier detect), 'off', or an open threshold in dBFS. */
+  /**
+   * 'auto' (carrier detect), 'off', or an open threshold in dBFS. Default: auto for NFM; off for
+   * WFM, where stations are strong and multipath would chop the audio.
+   */
   squelch: 'auto' | 'off' | number;
   /** De-emphasis time constant in µs (0 = flat). */
   deemphasisUs: number;
@@ -121,8 +124,8 @@ function parseInt32(value: string | null, part: string, fallback: number, min: n
   return n;
 }
 
-function parseSquelch(value: string | null): RtlSpec['squelch'] {
-  if (value === null) return 'auto';
+function parseSquelch(value: string | null, mode: 'nfm' | 'wfm'): RtlSpec['squelch'] {
+  if (value === null) return mode === 'wfm' ? 'off' : 'auto';
   const v = value.trim().toLowerCase();
   if (v === 'auto' || v === 'off') return v;
   const n = Number(v);
@@ -198,7 +201,7 @@ export function parseRtlUri(scheme: 'rtlsdr' | 'rtltcp', rest: string): RtlSpec 
     agc,
     biasTee: boolParam(query.get('biastee'), 'biastee', false),
     offsetHz,
-    squelch: parseSquelch(query.get('squelch')),
+    squelch: parseSquelch(query.get('squelch'), mode),
     deemphasisUs: parseInt32(query.get('deemph'), 'deemph', mode === 'wfm' ? 75 : 0, 0, 1000),
   };
 }
@@ -215,7 +218,7 @@ export function formatRtlUri(spec: RtlSpec): string {
   if (spec.kind === 'rtltcp' && spec.agc) q.set('agc', '1');
   if (spec.biasTee) q.set('biastee', '1');
   if (spec.offsetHz !== spec.rateHz / 4) q.set('offset', String(spec.offsetHz));
-  if (spec.squelch !== 'auto') q.set('squelch', String(spec.squelch));
+  if (spec.squelch !== (spec.mode === 'wfm' ? 'off' : 'auto')) q.set('squelch', String(spec.squelch));
   if (spec.deemphasisUs !== (spec.mode === 'wfm' ? 75 : 0)) q.set('deemph', String(spec.deemphasisUs));
   if (spec.kind === 'rtlsdr') return `rtlsdr:?${q.toString()}`;
   const host = spec.host!.includes(':') ? `[${spec.host}]` : spec.host;

@@ -66,6 +66,8 @@ export interface FmReceiverPlan {
   ifRate: number;
   audioIfRate: number;
   outputRate: number;
+  /** True when the first stage is the fused rate/4 mixer + half-band. */
+  fusedFrontEnd: boolean;
   frontStages: { factor: number; taps: number; inputRate: number }[];
   audioStages: { factor: number; taps: number; inputRate: number }[];
   resampler: { up: number; down: number; tapsPerPhase: number };
@@ -199,6 +201,7 @@ export class FmReceiverChain {
       ifRate: this.ifRate,
       audioIfRate: this.audioIfRate,
       outputRate: this.outputRate,
+      fusedFrontEnd: this.fused !== null,
       frontStages: this.frontStages.map(view),
       audioStages: this.audioStages.map(view),
       resampler: { up: this.resampler.up, down: this.resampler.down, tapsPerPhase: this.resampler.tapsPerPhase },

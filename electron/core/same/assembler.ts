@@ -15,8 +15,14 @@ import { TAIL_AFTER_PLUS } from './constants';
 import type { Burst } from './framer';
 
 export const GROUP_GAP_S = 3.2;
-/** A burst joins a header group only if it differs from the first burst in at most this share of bytes. */
-const SAME_TEXT_MAX_DIFF = 0.25;
+/**
+ * A burst joins a header group only if it differs from the first burst in at most this share of
+ * bytes. Noisy copies of one header differ in a few percent of bytes even at -3 dB; a burst
+ * of a different message with another location list or station differs in far more. (Messages
+ * that differ in a field or two may still share a group: a 2-of-3 vote then still yields the
+ * message two bursts carried, and a lone burst never makes a header.)
+ */
+const SAME_TEXT_MAX_DIFF = 0.4;
 
 export type AssemblerEvent =
   | { type: 'header'; sample: number; raw: string; header: SameHeader; bursts: number; bitConfidence: number }

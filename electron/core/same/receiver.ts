@@ -13,7 +13,7 @@ import { attentionFlush, attentionPush, createAttention, type AttentionEvent, ty
 import { carrierUpdate, createCarrier, type CarrierState } from './carrier';
 import { createDownconverter, downconvert, downconverterPowerGain, DOWNCONVERTER_CHUNK, type DownconverterState } from './downconverter';
 import type { LinkState, SameEvent } from './events';
-import { createFramer, framerBit, framerFlush, isFraming, type Burst, type BurstKind, type FramerCallbacks, type FramerState } from './framer';
+import { createFramer, framerBit, framerFlush, isFraming, isReadingCleanly, type Burst, type FramerCallbacks, type FramerState } from './framer';
 import { createFskDemod, fskDemod, type FskDemodState } from './fsk-demod';
 import { ACQUIRE_GAINS, createSymbolTiming, recoverSymbol, setTimingGains, TRACK_GAINS, type SymbolTimingState } from './symbol-timing';
 
@@ -81,6 +81,7 @@ export class SameReceiver {
   private readonly emitAsm: (e: AssemblerEvent) => void;
   private readonly emitAtt: (e: AttentionEvent) => void;
   private link: LinkState = 'idle';
+  private tracking = false;
   private samples = 0;
   private flushed = false;
 
@@ -113,10 +114,7 @@ export class SameReceiver {
     const strobeToStart = -(this.timing.sps / 2 + this.fsk.window / 2 - 1);
     this.bitOffset = dec - 1 - this.dc.groupDelay + strobeToStart * dec;
     this.framerCb = {
-      onSync: (start: number, kind: BurstKind) => {
-        if (kind === 'header') setTimingGains(this.timing, TRACK_GAINS);
-        this.setLink('sync', start);
-      },
+      onSync: (start: number) => this.setLink('sync', start),
       onBurst: (b: Burst) => this.onBurst(b),
     };
     this.emitAsm = (e) => this.onEvent(e);
@@ -181,6 +179,13 @@ export class SameReceiver {
       const soft = timing.bitSoft;
       const carrierChanged = carrierUpdate(this.carrier, soft);
       framerBit(this.framer, soft, start, this.bitLen, this.framerCb);
+      // Low loop gains only while a burst reads cleanly; back to acquisition at its first bad byte
+      // so the loop can pull in on the next preamble.
+      const track = isReadingCleanly(this.framer);
+      if (track !== this.tracking) {
+        this.tracking = track;
+        setTimingGains(timing, track ? TRACK_GAINS : ACQUIRE_GAINS);
+      }
       const framing = isFraming(this.framer);
       assemblerTick(this.assembler, start, framing, this.emitAsm);
       if (carrierChanged || !framing) this.updateLink(start);
@@ -188,7 +193,6 @@ export class SameReceiver {
   }
 
   private onBurst(b: Burst): void {
-    setTimingGains(this.timing, ACQUIRE_GAINS);
     const sample = Math.max(0, Math.round(b.startSample));
     this.onEvent({ type: 'burst', sample, text: burstText(b.bytes), bitErrorEstimate: estimateBitErrorRate(b.soft) });
     assemblerPushBurst(this.assembler, { ...b, startSample: sample, endSample: Math.round(b.endSample) }, this.emitAsm);

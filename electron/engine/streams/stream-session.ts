@@ -4,6 +4,7 @@ import { BUS_RATE } from '../../contract/dto';
 import { EncoderError, FfmpegEncoder, type EncoderStats } from '../../../native/encoder/ffmpeg-encoder';
 import { iceAudioInfo } from '../../../native/encoder/formats';
 import { createFramer } from '../../../native/encoder/framer';
+import { SkeletonInjector } from '../../../native/encoder/ogg-skeleton';
 import { IcecastSourceClient, type SourceClientOptions, type SourceClientStats } from '../../../native/icecast/source-client';
 import { updateStreamTitle, type MetadataResult } from '../../../native/icecast/source-metadata';
 import { BitrateMeter } from './bitrate-meter';
@@ -96,9 +97,11 @@ export class StreamSession extends EventEmitter<SessionEvents> {
   }
 
   get titleMethod(): 'updinfo' | 'ogg-chain' {
-    // Icecast 2.4.4 refuses updinfo for Opus ("Mountpoint will not accept URL updates"), and
-    // MP3/AAC/Vorbis take it. Opus gets its title through the OpusTags of a new Ogg chain.
-    return this.config.format === 'opus' ? 'ogg-chain' : 'updinfo';
+    // Icecast 2.4.4 refuses updinfo for Opus ("Mountpoint will not accept URL updates"). It
+    // takes it for Vorbis only by rebuilding the stream into 0.5 s pages, which we avoid with
+    // a Skeleton stream (see ogg-skeleton.ts). So both Ogg formats carry the title in the
+    // comment header of a new chain; MP3/AAC use updinfo.
+    return this.config.format === 'opus' || this.config.format === 'vorbis' ? 'ogg-chain' : 'updinfo';
   }
 
   /** Starts the encoder and the connection. An ffmpeg that cannot be found puts the stream in error. */
@@ -143,9 +146,11 @@ export class StreamSession extends EventEmitter<SessionEvents> {
       ...this.tuning,
     });
     this.client = client;
+    const skeleton = c.format === 'vorbis' ? new SkeletonInjector() : null;
     encoder.on('data', (chunk) => {
       this.meter.add(chunk.length, this.now());
-      for (const unit of framer.push(chunk)) client.push(unit);
+      const units = framer.push(chunk);
+      for (const unit of skeleton ? skeleton.process(units) : units) client.push(unit);
     });
     encoder.on('error', (err) => {
       this.encoderError = err;
@@ -163,8 +168,7 @@ export class StreamSession extends EventEmitter<SessionEvents> {
       this.emit('changed');
     });
     client.on('live', () => {
-      // The server forgot the title with the old connection (MP3/AAC), or took it from the
-      // comment header we resent (Vorbis): set it again.
+      // The server forgot the title with the old connection (MP3/AAC): set it again.
       this.sentTitle = null;
       this.pushTitle();
     });

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { DecoderEvent } from '@contract';
 import { dateClock } from '../lib/format';
 import { useConsole } from '../store/console-store';
@@ -10,14 +11,27 @@ const KIND_LABEL: Record<DecoderEvent['kind'], string> = {
   link: 'LINK',
 };
 
+/** Per-burst and link-state events: useful when chasing reception, clutter otherwise. */
+const DETAIL_KINDS: ReadonlySet<DecoderEvent['kind']> = new Set(['burst', 'link']);
+
 export function DecoderEvents() {
-  const events = useConsole((s) => s.decoderEvents);
+  const all = useConsole((s) => s.decoderEvents);
   const sources = useConsole((s) => s.sources);
+  const [showDetail, setShowDetail] = useState(false);
   const name = (id: string) => sources.find((s) => s.id === id)?.name ?? id;
+  const events = showDetail ? all : all.filter((e) => !DETAIL_KINDS.has(e.kind));
+  const hidden = all.length - events.length;
 
   return (
     <section className="panel decoder-panel" data-testid="decoder-events" data-count={events.length}>
-      <h3>Decoder events</h3>
+      <div className="panel-head">
+        <h3>Decoder events</h3>
+        {(hidden > 0 || showDetail) && (
+          <button type="button" className="small" onClick={() => setShowDetail(!showDetail)}>
+            {showDetail ? 'Hide bursts & link changes' : `Show bursts & link changes (${hidden})`}
+          </button>
+        )}
+      </div>
       {events.length === 0 ? (
         <div className="empty small">
           Nothing decoded yet. Every source is decoded; headers, attention signals and EOMs appear here.
@@ -35,7 +49,7 @@ export function DecoderEvents() {
             </thead>
             <tbody>
               {events.map((e) => (
-                <tr key={e.id} className={`ev-${e.kind}`}>
+                <tr key={e.id} className={`ev-${e.kind}${DETAIL_KINDS.has(e.kind) ? ' minor' : ''}`} data-kind={e.kind}>
                   <td className="nowrap" title={e.receivedAt}>
                     {dateClock(e.receivedAt)}
                   </td>
@@ -46,7 +60,7 @@ export function DecoderEvents() {
                   <td>
                     {e.raw && <div className="mono raw">{e.raw}</div>}
                     {e.text && <div className="plain">{e.text}</div>}
-                    {!e.raw && !e.text && e.detail && <div className="muted">{detailText(e.detail)}</div>}
+                    {e.kind !== 'header' && e.detail && <div className="muted small">{detailText(e.detail)}</div>}
                   </td>
                 </tr>
               ))}
@@ -60,6 +74,6 @@ export function DecoderEvents() {
 
 function detailText(detail: NonNullable<DecoderEvent['detail']>): string {
   return Object.entries(detail)
-    .map(([k, v]) => `${k}: ${String(v)}`)
+    .map(([k, v]) => `${k}: ${typeof v === 'number' && !Number.isInteger(v) ? v.toPrecision(3) : String(v)}`)
     .join(', ');
 }

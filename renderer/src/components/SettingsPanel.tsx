@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { parseSourceUri, SourceUriError, type Settings, type SourceConfig } from '@contract';
 import { useApi } from '../api/context';
 import { toContractError } from '../api/validated-api';
 import { useConsole } from '../store/console-store';
+import { StreamEditor } from './StreamEditor';
 
 type Draft = Pick<Settings, 'stationName' | 'failover' | 'sources'>;
 
@@ -36,20 +37,19 @@ export function SettingsPanel() {
   const [status, setStatus] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => {
-    let live = true;
-    api.call('settings.get', {}).then(
-      (s) => {
-        if (!live) return;
-        setSaved(s);
-        setDraft({ stationName: s.stationName, failover: s.failover, sources: s.sources });
-      },
-      (err) => live && setError({ message: toContractError(err).message }),
-    );
-    return () => {
-      live = false;
-    };
+  const reload = useCallback(async () => {
+    try {
+      const s = await api.call('settings.get', {});
+      setSaved(s);
+      setDraft({ stationName: s.stationName, failover: s.failover, sources: s.sources });
+    } catch (err) {
+      setError({ message: toContractError(err).message });
+    }
   }, [api]);
+
+  useEffect(() => {
+    void reload();
+  }, [reload]);
 
   if (!draft || !saved) {
     return (
@@ -186,34 +186,7 @@ export function SettingsPanel() {
       </button>
 
       <h4>Streams</h4>
-      {saved.streams.length === 0 ? (
-        <div className="empty small">No streams configured. The stream editor (Icecast server, mounts, formats) comes with the streaming issue.</div>
-      ) : (
-        <table className="events">
-          <thead>
-            <tr>
-              <th>Stream</th>
-              <th>Source</th>
-              <th>Mount</th>
-              <th>Format</th>
-              <th>Enabled</th>
-            </tr>
-          </thead>
-          <tbody>
-            {saved.streams.map((st) => (
-              <tr key={st.id}>
-                <td>{st.name ?? st.id}</td>
-                <td>{st.sourceId}</td>
-                <td className="mono">{st.mount}</td>
-                <td>
-                  {st.format.toUpperCase()} {st.bitrateKbps} kbit/s
-                </td>
-                <td>{st.enabled ? 'yes' : 'no'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <StreamEditor streams={saved.streams} sources={saved.sources} onChanged={() => void reload()} />
     </section>
   );
 }

@@ -3,6 +3,8 @@ import type {
   Alert,
   AppInfo,
   DecoderEvent,
+  IcecastStatsView,
+  IcecastView,
   ProgramChange,
   SourceStatus,
   StatusSnapshot,
@@ -43,6 +45,11 @@ export interface ConsoleState {
   activeAlerts: Alert[];
   activity: ActivityEntry[];
   toggles: Record<string, ToggleState>;
+  /** Icecast server settings and managed-server state; null until loaded or when the engine has none. */
+  icecast: IcecastView | null;
+  icecastStats: IcecastStatsView | null;
+  /** Why the Icecast view could not be loaded (e.g. an engine without the commands). */
+  icecastError: string | null;
 
   setConnection(c: ConnectionState): void;
   applySnapshot(s: StatusSnapshot): void;
@@ -57,6 +64,8 @@ export interface ConsoleState {
   addProgramChange(c: ProgramChange): void;
   addActivity(level: ActivityEntry['level'], kind: ActivityKind, text: string, at?: string): void;
   setToggle(sourceId: string, t: ToggleState): void;
+  setIcecast(view: IcecastView | null, error?: string | null): void;
+  setIcecastStats(stats: IcecastStatsView | null): void;
 }
 
 let activitySeq = 0;
@@ -83,6 +92,9 @@ export const useConsole = create<ConsoleState>()((set, get) => ({
   activeAlerts: [],
   activity: [],
   toggles: {},
+  icecast: null,
+  icecastStats: null,
+  icecastError: null,
 
   setConnection: (connection) => set({ connection }),
 
@@ -138,6 +150,8 @@ export const useConsole = create<ConsoleState>()((set, get) => ({
     set((st) => ({ activity: sortActivity([...st.activity, { id: ++activitySeq, at, level, kind, text }]) })),
 
   setToggle: (sourceId, t) => set((st) => ({ toggles: { ...st.toggles, [sourceId]: t } })),
+  setIcecast: (icecast, error = null) => set({ icecast, icecastError: error }),
+  setIcecastStats: (icecastStats) => set({ icecastStats }),
 }));
 
 function mergeById(existing: DecoderEvent[], incoming: DecoderEvent[]): DecoderEvent[] {

@@ -24,6 +24,8 @@ export function syncStore(api: ConsoleApi, monitor: ConnectionMonitor): () => vo
     api.on('decoder.event', (e) => store().addDecoderEvent(e)),
     api.on('alerts.changed', ({ active }) => store().setActiveAlerts(active)),
     api.on('log', (l) => store().addActivity(l.level, 'log', l.message, l.at)),
+    api.on('icecast.changed', (view) => store().setIcecast(view)),
+    api.on('icecast.stats', (stats) => store().setIcecastStats(stats)),
   );
 
   let generation = 0;
@@ -38,6 +40,7 @@ export function syncStore(api: ConsoleApi, monitor: ConnectionMonitor): () => vo
       if (mine !== generation) return;
       store().applySnapshot(snapshot);
       if (settings) store().setStationName(settings.stationName);
+      void refreshIcecast(api);
     } catch (err) {
       if (mine !== generation) return;
       const e = toContractError(err);
@@ -76,5 +79,17 @@ export async function toggleStreams(api: ConsoleApi, sourceId: string, enabled: 
     setToggle(sourceId, { pending: false, error: null });
   } catch (err) {
     setToggle(sourceId, { pending: false, error: toContractError(err).message });
+  }
+}
+
+/** Icecast view and latest stats; an engine without an Icecast service leaves them empty. */
+export async function refreshIcecast(api: ConsoleApi): Promise<void> {
+  const store = useConsole.getState;
+  try {
+    const [view, stats] = await Promise.all([api.call('icecast.get', {}), api.call('icecast.stats', {})]);
+    store().setIcecast(view);
+    store().setIcecastStats(stats);
+  } catch (err) {
+    store().setIcecast(null, toContractError(err).message);
   }
 }

@@ -116,7 +116,7 @@ describe('FmReceiverChain: NFM (NOAA Weather Radio)', () => {
     expect(rms(settled(open))).toBeGreaterThan(0.1);
   });
 
-  it('squelch opens on a weak carrier (CNR ~12 dB in the channel) and a level squelch follows dBFS', () => {
+  it('squelch opens on a weak carrier (CNR ~15 dB in the channel) and a level squelch follows dBFS', () => {
     const weak = makeIq({ mode: 'nfm', rate: 1_024_000, seconds: 0.3, tones: [{ freq: 1000, amp: 0.5 }], carrier: 0.05, noiseDbfs: -24 });
     const auto = new FmReceiverChain({ inputRate: 1_024_000, mode: 'nfm' });
     demod(auto, weak);
@@ -170,6 +170,12 @@ describe('FmReceiverChain: every supported rate', () => {
       });
     }
   }
+
+  it('uses the fused rate/4 front end by default and the NCO path otherwise', () => {
+    expect(new FmReceiverChain({ inputRate: 1_024_000, mode: 'nfm' }).plan).toMatchObject({ fusedFrontEnd: true, ifRate: 32_000, outputRate: 22_050 });
+    expect(new FmReceiverChain({ inputRate: 1_024_000, mode: 'nfm', offsetHz: 200_000 }).plan.fusedFrontEnd).toBe(false);
+    expect(new FmReceiverChain({ inputRate: 2_048_000, mode: 'wfm' }).plan).toMatchObject({ fusedFrontEnd: true, ifRate: 256_000, audioIfRate: 32_000 });
+  });
 
   it('refuses an offset that pushes the channel out of the band', () => {
     expect(() => new FmReceiverChain({ inputRate: 1_024_000, mode: 'wfm', offsetHz: 450_000 })).toThrow(/outside/);

