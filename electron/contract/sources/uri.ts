@@ -9,7 +9,7 @@ import { SourceUriError } from './uri-util';
 export { SourceUriError } from './uri-util';
 export type { AlsaSpec, DemoSpec, FileSpec, HttpSpec, RtlSpec };
 export { AlsaDeviceInfo } from './alsa-uri';
-export { NOAA_WEATHER_CHANNELS } from './rtl-uri';
+export { formatRtlUri, NOAA_WEATHER_CHANNELS, RTL_SAMPLE_RATES } from './rtl-uri';
 
 /**
  * Source URIs name a source on the command line and in settings. Parsing is pure so the
