@@ -1,7 +1,16 @@
 import { parseArgs } from 'node:util';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseSourceUri, redactUri, SourceUriError, type SourceConfig } from '../contract';
+import {
+  parseSourceUri,
+  parseStreamUri,
+  redactStreamUri,
+  redactUri,
+  SourceUriError,
+  StreamUriError,
+  type SourceConfig,
+  type StreamConfig,
+} from '../contract';
 import { defaultDataDir } from '../engine/data-dir';
 import { Engine } from '../engine/engine';
 import { createLogger } from '../engine/log';
@@ -17,7 +26,10 @@ Runs the console engine headless and serves the UI to a browser.
   --token TOKEN      access token (default: random, printed in the URL)
   --data-dir DIR     settings, database, recordings (default $XDG_DATA_HOME/eas-console)
   --settings FILE    use this settings file instead of DATA_DIR/settings.json
-  --source URI       add a source for this run only, not saved (repeatable): demo:, file:PATH[?loop=1], ...
+  --source URI       add a source for this run only, not saved (repeatable): demo:, file:PATH[?loop=1],
+                     alsa:DEVICE, rtlsdr:?freq=..., rtltcp://HOST:PORT?freq=..., http(s)://...
+  --stream URL       stream the source given just before it to Icecast, for this run (repeatable):
+                     icecast://source:PASSWORD@HOST:PORT/MOUNT?format=mp3|vorbis|opus|aac&bitrate=128
   --log-level LEVEL  fatal|error|warn|info|debug (default info)
 `;
 
@@ -35,10 +47,40 @@ export function sourcesFromUris(uris: string[]): SourceConfig[] {
   });
 }
 
+/**
+ * --stream URLs in command-line order, each attached to the --source given before it.
+ * Passwords stay in memory for this run; error messages never show them.
+ */
+export function streamsFromArgs(
+  tokens: ReadonlyArray<{ kind: string; name?: string; value?: string | undefined }>,
+  sources: SourceConfig[],
+): Array<{ config: StreamConfig; password: string }> {
+  const out: Array<{ config: StreamConfig; password: string }> = [];
+  let sourceIndex = -1;
+  for (const t of tokens) {
+    if (t.kind !== 'option') continue;
+    if (t.name === 'source') sourceIndex++;
+    if (t.name !== 'stream') continue;
+    const uri = t.value ?? '';
+    const source = sources[sourceIndex];
+    if (!source) throw new Error(`--stream ${redactStreamUri(uri)}: give the --source it streams first`);
+    const n = out.filter((s) => s.config.sourceId === source.id).length + 1;
+    try {
+      out.push(parseStreamUri(uri, { id: `${source.id}-stream${n}`, sourceId: source.id, enabled: true }));
+    } catch (err) {
+      const part = err instanceof StreamUriError ? ` (${err.part})` : '';
+      throw new Error(`--stream ${redactStreamUri(uri)}: ${redactStreamUri((err as Error).message)}${part}`);
+    }
+  }
+  return out;
+}
+
 export async function main(argv: string[]): Promise<number> {
   let values;
+  let tokens;
   try {
-    ({ values } = parseArgs({
+    ({ values, tokens } = parseArgs({
+      tokens: true,
       args: argv,
       options: {
         host: { type: 'string', default: '127.0.0.1' },
@@ -47,6 +89,7 @@ export async function main(argv: string[]): Promise<number> {
         'data-dir': { type: 'string' },
         settings: { type: 'string' },
         source: { type: 'string', multiple: true, default: [] },
+        stream: { type: 'string', multiple: true, default: [] },
         'log-level': { type: 'string', default: 'info' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -66,8 +109,10 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   let extraSources: SourceConfig[];
+  let extraStreams: Array<{ config: StreamConfig; password: string }>;
   try {
     extraSources = sourcesFromUris(values.source ?? []);
+    extraStreams = streamsFromArgs(tokens ?? [], extraSources);
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
     return 2;
@@ -80,11 +125,18 @@ export async function main(argv: string[]): Promise<number> {
     dataDir,
     settingsFile: values.settings ? resolve(values.settings) : undefined,
     extraSources,
+    extraStreams,
     mode: 'serve',
     version: appVersion(),
     logger,
   });
-  await engine.start();
+  try {
+    await engine.start();
+  } catch (err) {
+    process.stderr.write(`cannot start: ${redactStreamUri((err as Error).message)}\n`);
+    await engine.stop();
+    return 1;
+  }
   let server;
   try {
     server = await startServer({ engine, host: values.host!, port, token, rendererDir: join(packageRoot(), 'dist', 'renderer') });

@@ -40,8 +40,16 @@ export type FailoverSettings = z.infer<typeof FailoverSettings>;
 export const StreamFormat = z.enum(['mp3', 'vorbis', 'opus', 'aac']);
 export type StreamFormat = z.infer<typeof StreamFormat>;
 
-/** An Icecast mount name: "/" then 1-64 of A-Z a-z 0-9 . _ - (what Icecast and players handle safely). */
-export const StreamMount = z.string().regex(/^\/[A-Za-z0-9._-]{1,64}$/, 'a "/" then 1-64 of A-Z a-z 0-9 . _ -');
+/**
+ * An Icecast mount name: "/" then 1-64 of A-Z a-z 0-9 . _ - (what Icecast and players handle
+ * safely), and not one of Icecast's own paths (/admin..., its .xsl pages and playlists).
+ */
+export const StreamMount = z
+  .string()
+  .regex(/^\/[A-Za-z0-9._-]{1,64}$/, 'a "/" then 1-64 of A-Z a-z 0-9 . _ -')
+  .refine((m) => !/^\/admin/i.test(m), "clashes with Icecast's /admin pages: pick another name")
+  .refine((m) => !/\.(xsl|html?|css|m3u|xspf|vclt)$/i.test(m), "ends like one of Icecast's own pages or playlists: use an audio extension such as .mp3")
+  .refine((m) => !/^\/\.+$/.test(m), 'is not a name');
 
 /** Host name, IPv4 or IPv6 address of an Icecast server (no scheme, no port). */
 export const StreamHost = z

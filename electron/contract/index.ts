@@ -4,6 +4,7 @@ export * from './dto';
 export * from './errors';
 export * from './events';
 export * from './icecast';
+export * from './stream-uri';
 export * from './sources/uri';
 export * from './validate';
 export * from './wire';

@@ -147,16 +147,10 @@ export function streamUriOf(c: StreamConfig): string {
   return `${c.tls ? 'icecasts' : 'icecast'}://${encodeURIComponent(c.username ?? 'source')}:***@${host}:${c.port}${c.mount}?${q.toString()}`;
 }
 
-/**
- * Why a mount name is refused, or null. Besides the character rule, Icecast's own paths
- * (/admin..., *.xsl pages) would be shadowed or refused by the server.
- */
+/** Why a mount name is refused (the StreamMount rules), or null. */
 export function mountError(mount: string): string | null {
-  if (!StreamMount.safeParse(mount).success) return `mount "${mount}" is not valid: a "/" then 1-64 of A-Z a-z 0-9 . _ -`;
-  if (/^\/admin/i.test(mount)) return `mount "${mount}" clashes with Icecast's /admin pages: pick another name`;
-  if (/\.(xsl|html?|css|m3u|xspf|vclt)$/i.test(mount)) return `mount "${mount}" ends like one of Icecast's own pages or playlists: use an audio extension such as .mp3`;
-  if (/^\/\.+$/.test(mount)) return `mount "${mount}" is not a name`;
-  return null;
+  const r = StreamMount.safeParse(mount);
+  return r.success ? null : `mount "${mount}" ${r.error.issues[0]?.message ?? 'is not valid'}`;
 }
 
 /**

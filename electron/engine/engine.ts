@@ -15,16 +15,22 @@ import {
   type EventPayload,
   type LevelFrame,
   type ProgramChange,
+  type Settings,
   type SourceConfig,
   type SourceState,
   type SourceStatus,
   type StatusSnapshot,
+  type StreamConfig,
   type StreamStatus,
 } from '../contract';
 import { alertDetail, describeAlert, toAlertDto, type SameTables } from '../core/alerts';
 import { loadTables } from '../../native/tables-loader';
 import { listAlsaDevices } from '../../native/alsa/devices';
 import { AlertStore } from './alerts/alert-store';
+import { IcecastService, ADMIN_PASSWORD_KEY } from './icecast/icecast-service';
+import { FileSecretStore, streamPasswordKey, type SecretStore } from './secrets';
+import { StreamManager } from './streams/stream-manager';
+import { alertStreamTitle } from './streams/stream-title';
 import { DecoderLog } from './decoder-log';
 import { silentLogger, type Logger } from './log';
 import type { CaptureState, WorkerDecoderEvent } from './pipeline/messages';
@@ -41,6 +47,10 @@ export interface EngineOptions {
   mode: AppInfo['mode'];
   version: string;
   logger?: Logger;
+  /** Streams added for this run only (serve --stream), with their passwords; never saved. */
+  extraStreams?: Array<{ config: StreamConfig; password: string }>;
+  /** Where passwords live; default a 0600 file in the data dir (Electron passes safeStorage). */
+  secrets?: SecretStore;
   /** Level batch period in ms (16-50). */
   levelBatchMs?: number;
 }
@@ -61,6 +71,9 @@ export class Engine extends EventEmitter<EventArgs> {
   private readonly tables: SameTables;
   readonly alerts: AlertStore;
   private activeCache: Alert[] = [];
+  readonly secrets: SecretStore;
+  readonly streams: StreamManager;
+  readonly icecast: IcecastService;
   private activeKey = '';
   private lastExpiryCheck = 0;
   private readonly programChanges: ProgramChange[] = [];
@@ -81,6 +94,21 @@ export class Engine extends EventEmitter<EventArgs> {
     this.selection = new ProgramSelection(this.settings.get().failover);
     this.tables = loadTables();
     this.alerts = new AlertStore(join(opts.dataDir, 'history.sqlite'));
+    this.secrets = opts.secrets ?? new FileSecretStore(opts.dataDir);
+    this.streams = new StreamManager({ secrets: this.secrets });
+    this.streams.on('changed', () => this.emit('streams.changed', this.streamStatuses()));
+    this.icecast = new IcecastService({
+      dataDir: opts.dataDir,
+      secrets: this.secrets,
+      settings: () => this.settings.get().icecast,
+      log: this.log,
+      ourMounts: () => new Set(this.streams.configs().map((c) => `${c.host}:${c.port}${c.mount}`)),
+      onStats: (st, server) => {
+        for (const m of st.mounts) this.streams.setMountListeners(m.mount, m.listeners, m.peakListeners, server);
+      },
+    });
+    this.icecast.on('changed', (v) => this.emit('icecast.changed', v));
+    this.icecast.on('stats', (v) => this.emit('icecast.stats', v));
     for (const e of this.alerts.recentEvents(200)) this.decoderLog.add(e);
     this.refreshActive(new Date());
   }
@@ -93,6 +121,14 @@ export class Engine extends EventEmitter<EventArgs> {
       if (src.enabled) this.addSource(src);
     }
     this.selection.setPriorities(this.priorityOrder());
+    this.streams.configure(s.streams);
+    for (const { config, password } of this.opts.extraStreams ?? []) {
+      if (!this.pipelines.has(config.sourceId)) {
+        throw new ContractError('invalid_settings', `--stream follows source "${config.sourceId}", which is not running`, 'streams');
+      }
+      this.streams.addStream(config, password);
+    }
+    await this.icecast.start();
     const batchMs = this.opts.levelBatchMs ?? 33;
     this.levelTimer = setInterval(() => this.flushLevels(), batchMs);
     this.healthTimer = setInterval(() => this.checkHealth(), 250);
@@ -104,6 +140,8 @@ export class Engine extends EventEmitter<EventArgs> {
     this.running = false;
     if (this.levelTimer) clearInterval(this.levelTimer);
     if (this.healthTimer) clearInterval(this.healthTimer);
+    await this.streams.close();
+    await this.icecast.stop();
     await Promise.all([...this.pipelines.values()].map((p) => p.stop()));
     this.pipelines.clear();
     this.alerts.close();
@@ -135,10 +173,14 @@ export class Engine extends EventEmitter<EventArgs> {
       this.logEvent(state === 'failed' || state === 'retrying' ? 'warn' : 'info', msg);
       this.emitSources();
     });
-    p.on('nowPlaying', () => this.emitSources());
+    p.on('nowPlaying', (title) => {
+      this.streams.setNowPlaying(config.id, title);
+      this.emitSources();
+    });
     p.on('decoder', (ev) => this.onDecoder(config.id, ev));
     p.on('log', (level, message) => this.logEvent(level, message));
     p.start();
+    this.streams.attachSource(p, { name: config.name });
   }
 
   private logEvent(level: 'info' | 'warn' | 'error', message: string): void {
@@ -175,10 +217,12 @@ export class Engine extends EventEmitter<EventArgs> {
         event = { ...base, kind: 'header', raw: ev.raw, text: alert.text, detail: { bursts: ev.bursts, ...alertDetail(d.alert) } };
         this.alerts.addAlert(alert);
         this.refreshActive(now);
+        this.streams.setAlert(sourceId, alertStreamTitle(alert), { expiresAt: alert.expiresAt });
         break;
       }
       case 'eom':
         event = { ...base, kind: 'eom', raw: 'NNNN', text: 'End of message' };
+        this.streams.setAlert(sourceId, null);
         break;
       case 'attention':
         event = {
@@ -210,6 +254,31 @@ export class Engine extends EventEmitter<EventArgs> {
     this.activeKey = key;
     this.activeCache = active;
     this.emit('alerts.changed', { active });
+  }
+
+  /** Brings running sources, failover, streams and Icecast in line with new settings. */
+  private async applySettings(before: Settings, after: Settings): Promise<void> {
+    const extra = new Set((this.opts.extraSources ?? []).map((s) => s.id));
+    const wanted = new Map(after.sources.filter((s) => s.enabled).map((s) => [s.id, s]));
+    for (const [id, p] of [...this.pipelines]) {
+      if (extra.has(id)) continue;
+      const next = wanted.get(id);
+      if (next && next.uri === p.config.uri) {
+        p.updateConfig(next);
+        this.configs.set(id, next);
+        continue;
+      }
+      this.streams.detachSource(id);
+      this.pipelines.delete(id);
+      this.configs.delete(id);
+      await p.stop();
+    }
+    for (const [id, cfg] of wanted) if (!this.pipelines.has(id)) this.addSource(cfg);
+    this.selection.setSettings(after.failover);
+    this.selection.setPriorities(this.priorityOrder());
+    if (JSON.stringify(before.streams) !== JSON.stringify(after.streams)) this.streams.configure(after.streams);
+    if (JSON.stringify(before.icecast) !== JSON.stringify(after.icecast)) await this.icecast.apply();
+    this.emitSources();
   }
 
   /** Enabled sources, most preferred first (lower priority number wins; ties keep settings order). */
@@ -280,8 +349,69 @@ export class Engine extends EventEmitter<EventArgs> {
     }
   }
 
+  /** Every configured stream, plus an "unconfigured" row for each source that has none. */
   streamStatuses(): StreamStatus[] {
-    return [...this.pipelines.values()].map((p) => unconfiguredStream(p.sourceId));
+    const configured = this.streams.statuses();
+    const withStreams = new Set(configured.map((s) => s.sourceId));
+    const missing = [...this.pipelines.keys()].filter((id) => !withStreams.has(id)).map(unconfiguredStream);
+    return [...configured, ...missing];
+  }
+
+  /** The one-click toggle: every stream of the source on or off, saved for saved streams. */
+  private toggleStreams(sourceId: string, enabled: boolean): StreamStatus[] {
+    if (!this.pipelines.has(sourceId)) throw new ContractError('not_found', `no source "${sourceId}"`, 'sourceId');
+    const mine = this.streams.configs().filter((c) => c.sourceId === sourceId);
+    for (const c of mine) this.streams.setEnabled(c.id, enabled);
+    const saved = this.settings.get().streams;
+    if (saved.some((c) => c.sourceId === sourceId)) {
+      this.settings.update({ streams: saved.map((c) => (c.sourceId === sourceId ? { ...c, enabled } : c)) });
+    }
+    return this.streamStatuses().filter((s) => s.sourceId === sourceId);
+  }
+
+  private configureStream(stream: StreamConfig, password: string | undefined): StreamStatus[] {
+    if (!this.configs.has(stream.sourceId) && !this.settings.get().sources.some((s) => s.id === stream.sourceId)) {
+      throw new ContractError('invalid_settings', `no source "${stream.sourceId}"`, 'stream.sourceId');
+    }
+    const key = streamPasswordKey(stream.id);
+    const pw = password ?? this.secrets.get(key) ?? this.icecast.managedSourcePassword(stream.host, stream.port);
+    if (!pw) {
+      throw new ContractError('invalid_settings', `stream "${stream.id}" needs the server's source password`, 'password');
+    }
+    const others = this.settings.get().streams.filter((c) => c.id !== stream.id);
+    this.settings.update({ streams: [...others, stream] });
+    this.secrets.set(key, pw);
+    this.streams.configure(this.settings.get().streams);
+    return this.streamStatuses().filter((s) => s.sourceId === stream.sourceId);
+  }
+
+  private async removeStream(streamId: string): Promise<StreamStatus[]> {
+    const saved = this.settings.get().streams;
+    if (!saved.some((c) => c.id === streamId) && !this.streams.status(streamId)) {
+      throw new ContractError('not_found', `no stream "${streamId}"`, 'streamId');
+    }
+    this.settings.update({ streams: saved.filter((c) => c.id !== streamId) });
+    await this.streams.removeStream(streamId);
+    this.secrets.delete(streamPasswordKey(streamId));
+    return this.streamStatuses();
+  }
+
+  private async configureIcecast(args: CommandArgs<'icecast.configure'>): Promise<unknown> {
+    const { adminPassword, ...rest } = args;
+    if (adminPassword !== undefined) {
+      if (adminPassword === '') this.secrets.delete(ADMIN_PASSWORD_KEY);
+      else this.secrets.set(ADMIN_PASSWORD_KEY, adminPassword);
+    }
+    const current = this.settings.get().icecast;
+    const next = { ...current, ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) };
+    try {
+      this.settings.update({ icecast: next });
+    } catch (err) {
+      if (err instanceof ContractError && err.field) throw new ContractError(err.code, err.message, err.field.replace(/^icecast\./, ''));
+      throw err;
+    }
+    await this.icecast.apply();
+    return this.icecast.view();
   }
 
   activeAlerts(): Alert[] {
@@ -344,9 +474,28 @@ export class Engine extends EventEmitter<EventArgs> {
         return this.streamStatuses();
       case 'streams.toggle': {
         const a = args as CommandArgs<'streams.toggle'>;
-        if (!this.pipelines.has(a.sourceId)) throw new ContractError('not_found', `no source "${a.sourceId}"`, 'sourceId');
-        return this.streamStatuses().filter((s) => s.sourceId === a.sourceId);
+        return this.toggleStreams(a.sourceId, a.enabled);
       }
+      case 'streams.configure': {
+        const a = args as CommandArgs<'streams.configure'>;
+        return this.configureStream(a.stream as StreamConfig, a.password);
+      }
+      case 'streams.remove':
+        return this.removeStream((args as CommandArgs<'streams.remove'>).streamId);
+      case 'icecast.get':
+        return this.icecast.view();
+      case 'icecast.configure':
+        return this.configureIcecast(args as CommandArgs<'icecast.configure'>);
+      case 'icecast.test':
+        return this.icecast.test();
+      case 'icecast.stats':
+        return this.icecast.stats();
+      case 'icecast.listeners':
+        return this.icecast.mountListeners((args as CommandArgs<'icecast.listeners'>).mount);
+      case 'icecast.action':
+        return this.icecast.action(args as CommandArgs<'icecast.action'>);
+      case 'icecast.log':
+        return { text: this.icecast.logTail() };
       case 'alerts.active':
         return this.activeAlerts();
       case 'alerts.list': {
@@ -359,8 +508,12 @@ export class Engine extends EventEmitter<EventArgs> {
       }
       case 'settings.get':
         return this.settings.get();
-      case 'settings.update':
-        return this.settings.update(args);
+      case 'settings.update': {
+        const before = this.settings.get();
+        const after = this.settings.update(args);
+        await this.applySettings(before, after);
+        return after;
+      }
     }
   }
 }

@@ -7,7 +7,9 @@ import { oggCrc, type EncodedUnit } from './framer';
  * listener 0.3-0.5 s further behind. With a second logical stream in the group (Skeleton,
  * which every Ogg demuxer knows and skips) it passes our 100 ms pages through untouched.
  * The cost: updinfo no longer changes a Vorbis title, so titles travel in a new chain's
- * comment header, as for Opus.
+ * comment header, as for Opus; and decoders on older FFmpeg (4.1 here, Chromium's
+ * decodeAudioData too) stop at a second chain that carries a Skeleton, while libvorbisfile
+ * (sox, most players) goes on. Hence opt-in (StreamManagerOptions.vorbisSkeleton).
  */
 export function buildOggPage(opts: { serial: number; seq: number; granule: bigint; flags: number; packets: Buffer[] }): Buffer {
   const lacing: number[] = [];

@@ -466,7 +466,9 @@ export class IcecastSourceClient extends EventEmitter<SourceClientEvents> {
     this.s.nextAttemptAt = Date.now() + delay;
     this.setState(err.transient ? 'retrying' : 'error', err);
     this.timer = setTimeout(() => this.attempt(), delay);
-    if (err.kind === 'unreachable' || err.kind === 'network' || err.kind === 'stalled') this.probe();
+    // Only while the server is down: after a drop from a server that still runs (a kicked
+    // source, a flaky link) the backoff alone paces the attempts.
+    if (err.kind === 'unreachable') this.probe();
   }
 
   /**

@@ -86,11 +86,14 @@ describe('mounts', () => {
     for (const m of [long, defaultMount('a.b..c--d', 'mp3')]) expect(mountError(m)).toBeNull();
   });
 
-  it('refuses mounts Icecast would shadow or that players mishandle', () => {
+  it('refuses mounts Icecast would shadow or that players mishandle (in settings too)', () => {
+    const base = parseStreamUri('icecast://source:x@h:8000/a.mp3', ids).config;
+    expect(StreamConfig.safeParse({ ...base, mount: '/admin.mp3' }).success).toBe(false);
+    expect(StreamConfig.safeParse({ ...base, mount: '/status.xsl' }).success).toBe(false);
     expect(mountError('/ok-name_1.mp3')).toBeNull();
-    expect(mountError('no-slash')).toMatch(/not valid/);
-    expect(mountError('/a b')).toMatch(/not valid/);
-    expect(mountError('/admin/stats')).toMatch(/not valid|admin/);
+    expect(mountError('no-slash')).toMatch(/a "\/" then/);
+    expect(mountError('/a b')).toMatch(/a "\/" then/);
+    expect(mountError('/admin/stats')).toMatch(/a "\/" then|admin/);
     expect(mountError('/adminx.mp3')).toMatch(/admin/);
     expect(mountError('/status-json.xsl')).toMatch(/Icecast's own/);
     expect(mountError('/..')).toMatch(/not a name/);

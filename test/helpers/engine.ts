@@ -30,10 +30,16 @@ export async function startTestEngine(
   };
 }
 
-export async function waitFor<T>(what: string, fn: () => T | undefined | null | false, timeoutMs = 10_000, stepMs = 50): Promise<T> {
+/** Polls `fn` (sync or async) until it returns something truthy. */
+export async function waitFor<T>(
+  what: string,
+  fn: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  timeoutMs = 10_000,
+  stepMs = 50,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
-    const v = fn();
+    const v = await fn();
     if (v) return v;
     await new Promise((r) => setTimeout(r, stepMs));
   }

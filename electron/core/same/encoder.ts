@@ -5,9 +5,10 @@
  * benchmarks can reproduce real senders; compliant audio leaves them at their defaults.
  */
 import { EOM_TEXT, MARK_HZ, NWR_TONE_HZ, PREAMBLE_BYTE, PREAMBLE_BYTES, SAME_BAUD, SPACE_HZ, TWO_TONE_HIGH_HZ, TWO_TONE_LOW_HZ } from './constants';
+import type { AttentionKind } from './attention';
 import { writeSpeechLikeNoise } from './voice-placeholder';
 
-export type AttentionKind = 'nwr' | 'two-tone';
+export type { AttentionKind };
 
 export interface SameEncodeOptions {
   /** Full header including the trailing '-', e.g. 'ZCZC-WXR-RWT-029095+0030-1051700-KEAX/NWS-'. Not validated here. */

@@ -10,7 +10,11 @@ export type LinkState = 'idle' | 'carrier' | 'sync' | 'message';
 export type SameEvent =
   /** One burst as received: its text (bytes after the preamble, as decoded, one char per byte) and an estimated bit error rate. */
   | { type: 'burst'; sample: number; text: string; bitErrorEstimate: number }
-  /** A voted header that parseHeader accepted; `raw` is the exact header text. bitConfidence: share of header bits on which every burst agreed. */
+  /**
+   * A voted header that parseHeader accepted; `raw` is the exact header text. bitConfidence: the
+   * estimated probability that every header bit is right (1 - summed per-bit error posteriors from
+   * the bursts' soft decisions); headers below 0.98 are not emitted.
+   */
   | { type: 'header'; sample: number; raw: string; header: SameHeader; bursts: number; bitConfidence: number }
   /** An EOM group (NNNN), once per group. */
   | { type: 'eom'; sample: number; bursts: number }

@@ -17,7 +17,10 @@ export type BurstKind = 'header' | 'eom';
 
 export interface Burst {
   kind: BurstKind;
-  /** Bytes after the preamble, as received (starting with the 4 sync characters). */
+  /**
+   * Bytes after the preamble, as received (starting with the 4 sync characters); a burst that
+   * ended on lost carrier keeps the run of non-SAME bytes that ended it.
+   */
   bytes: Uint8Array;
   /** Soft value of each bit (8 per byte, LSB first), in [-1, 1]; positive is mark (1). */
   soft: Float32Array;
@@ -54,6 +57,10 @@ const SAME_ALPHABET = (() => {
   t[32] = 1;
   return t;
 })();
+
+export function isSameChar(byte: number): boolean {
+  return SAME_ALPHABET[byte] === 1;
+}
 
 export function popcount32(x: number): number {
   x = x - ((x >>> 1) & 0x55555555);
@@ -201,7 +208,9 @@ function dataBit(st: FramerState, s: number, bitStart: number, bitLen: number, c
     st.invalidRun = 0;
     if (byte === 43 && st.plusAt < 0) st.plusAt = n;
   } else if (++st.invalidRun >= END_INVALID_RUN) {
-    finish(st, 'header', st.nBytes - st.invalidRun, bitStart + bitLen - st.invalidRun * 8 * bitLen, cb);
+    // The run is kept: its first byte may be the header's damaged last character, which the
+    // other bursts can still outvote.
+    finish(st, 'header', st.nBytes, bitStart + bitLen, cb);
     return;
   }
   const p = st.plusAt;
@@ -210,7 +219,7 @@ function dataBit(st: FramerState, s: number, bitStart: number, bitLen: number, c
   if (p >= 0 && st.nBytes === p + TAIL_AFTER_PLUS && bytes[p + 5] === 45 && bytes[p + 13] === 45 && bytes[p + 22] === 45) {
     finish(st, 'header', st.nBytes, bitStart + bitLen, cb);
   } else if (st.nBytes >= MAX_BYTES) {
-    finish(st, 'header', st.nBytes - st.invalidRun, bitStart + bitLen, cb);
+    finish(st, 'header', st.nBytes, bitStart + bitLen, cb);
   }
 }
 
@@ -242,7 +251,7 @@ function commitPending(st: FramerState, bitLen: number, cb: FramerCallbacks): vo
 /** Ends a burst in progress (end of input). */
 export function framerFlush(st: FramerState, endSample: number, bitLen: number, cb: FramerCallbacks): void {
   if (st.lookahead >= 0) commitPending(st, bitLen, cb);
-  if (st.mode === 1) finish(st, 'header', Math.max(4, st.nBytes - st.invalidRun), endSample, cb);
+  if (st.mode === 1) finish(st, 'header', st.nBytes, endSample, cb);
 }
 
 /**

@@ -81,6 +81,11 @@ export function fskDemod(st: FskDemodState, re: Float32Array, im: Float32Array, 
   const nm = 1 / Math.sqrt(mc * mc + ms * ms);
   const ns = 1 / Math.sqrt(sc * sc + ss * ss);
   st.mc = mc * nm; st.ms = ms * nm; st.sc = sc * ns; st.ss = ss * ns;
+  if (!Number.isFinite(mRe + mIm + sRe + sIm)) {
+    // NaN/Infinity in the input would stay in the running sums forever: start them afresh.
+    ring.fill(0);
+    mRe = mIm = sRe = sIm = 0;
+  }
   st.mRe = mRe; st.mIm = mIm; st.sRe = sRe; st.sIm = sIm;
   st.pos = pos;
 }

@@ -9,11 +9,12 @@
  * converts stage-1 times back to input sample indices and keeps the link state.
  */
 import { assemblerFlush, assemblerPushBurst, assemblerTick, createAssembler, isAssembling, type AssemblerEvent, type AssemblerState } from './assembler';
+import { estimateBitErrorRate } from './confidence';
 import { attentionFlush, attentionPush, createAttention, type AttentionEvent, type AttentionState } from './attention';
 import { carrierUpdate, createCarrier, type CarrierState } from './carrier';
 import { createDownconverter, downconvert, downconverterPowerGain, DOWNCONVERTER_CHUNK, type DownconverterState } from './downconverter';
 import type { LinkState, SameEvent } from './events';
-import { createFramer, framerBit, framerFlush, isFraming, isReadingCleanly, type Burst, type FramerCallbacks, type FramerState } from './framer';
+import { createFramer, framerBit, framerFlush, isFraming, isReadingCleanly, isSameChar, type Burst, type FramerCallbacks, type FramerState } from './framer';
 import { createFskDemod, fskDemod, type FskDemodState } from './fsk-demod';
 import { ACQUIRE_GAINS, createSymbolTiming, recoverSymbol, setTimingGains, TRACK_GAINS, type SymbolTimingState } from './symbol-timing';
 
@@ -25,27 +26,12 @@ export interface SameReceiverOptions {
 export const MIN_RATE = 8000;
 export const MAX_RATE = 96000;
 
-/**
- * Bit error rate implied by the soft decisions. For each bit the weaker tone's energy over the
- * stronger one's is (1 - |d|) / (1 + |d|); its mean estimates noise / (signal + noise) per bit,
- * which gives Eb/N0 and, for non-coherent FSK, BER = exp(-Eb/2N0) / 2.
- */
-export function estimateBitErrorRate(soft: Float32Array): number {
-  const n = soft.length;
-  if (n === 0) return 0.5;
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const a = Math.abs(soft[i]);
-    sum += (1 - a) / (1 + a);
-  }
-  const ratio = Math.max(sum / n, 1e-6);
-  const ebn0 = Math.max(0, 1 / ratio - 1);
-  return Math.min(0.5, 0.5 * Math.exp(-ebn0 / 2));
-}
-
+/** Burst bytes as text, one char per byte, without the trailing run of non-SAME bytes (noise after the carrier). */
 export function burstText(bytes: Uint8Array): string {
+  let end = bytes.length;
+  while (end > 4 && !isSameChar(bytes[end - 1])) end--;
   let s = '';
-  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
+  for (let i = 0; i < end; i++) s += String.fromCharCode(bytes[i]);
   return s;
 }
 

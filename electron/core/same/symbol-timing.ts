@@ -1,9 +1,10 @@
 /**
  * Stage 3: symbol timing recovery. A Gardner detector on the soft decision stream (two strobes
  * per bit, linear interpolation between samples) drives a proportional-integral loop; the
- * integral term tracks a sender's bit clock off by several percent. Gains are high while
- * searching (to lock within the 128-bit preamble) and low once the framer has sync, so noise
- * moves the clock little while data bits are read.
+ * integral term tracks a sender's bit clock off by several percent (tests: +/-2 %). Gains are
+ * high while searching, so the loop locks within the 128-bit preamble, and low while the framer
+ * reads a burst cleanly, so noise moves the clock little during the data bits. recoverSymbol()
+ * stops at every bit so the receiver can switch gains before the next one.
  */
 import { SAME_BAUD } from './constants';
 

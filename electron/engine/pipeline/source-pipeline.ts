@@ -45,11 +45,17 @@ export class SourcePipeline extends EventEmitter<PipelineEvents> implements PcmB
   signalDb: number | null = null;
 
   constructor(
-    readonly config: SourceConfig,
+    public config: SourceConfig,
     private readonly batchMs = 33,
   ) {
     super();
     this.sourceId = config.id;
+  }
+
+  /** Name and priority changes apply without a restart; a new URI needs a new pipeline. */
+  updateConfig(config: SourceConfig): void {
+    if (config.uri !== this.config.uri) throw new Error('updateConfig cannot change the URI');
+    this.config = config;
   }
 
   get samples(): number {

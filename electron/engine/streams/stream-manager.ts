@@ -13,6 +13,8 @@ export interface StreamManagerOptions {
   /** Connection tuning for every session (tests, benchmark). */
   client?: ClientTuning;
   keepAliveMs?: number;
+  /** See StreamSessionOptions.vorbisSkeleton (default false). */
+  vorbisSkeleton?: boolean;
   /** Counter-only changes (bytes, bitrate, uptime) are announced at most this often. Default 1000. */
   statsIntervalMs?: number;
 }
@@ -281,6 +283,7 @@ export class StreamManager extends EventEmitter<StreamManagerEvents> {
           fallbackTitle: e.config.name ?? source!.name,
           client: this.opts.client,
           keepAliveMs: this.opts.keepAliveMs,
+          vorbisSkeleton: this.opts.vorbisSkeleton,
         });
         e.session = session;
         session.setListeners(e.listeners, e.peak);

@@ -24,6 +24,13 @@ export interface StreamSessionOptions {
   client?: ClientTuning;
   /** After this long without PCM, silence is fed so the server does not drop the mount. Default 750 ms. */
   keepAliveMs?: number;
+  /**
+   * Vorbis only: put an Ogg Skeleton in front of each chain so Icecast 2.4 passes our 100 ms
+   * pages through instead of rebuilding them into 0.5 s pages (listener latency ~0.2 s
+   * instead of ~0.6 s). Off by default: titles then travel in new chains, and decoders built
+   * on older FFmpeg (Chromium's among them) stop at a chain that carries a Skeleton.
+   */
+  vorbisSkeleton?: boolean;
   now?: () => number;
 }
 
@@ -60,6 +67,7 @@ export class StreamSession extends EventEmitter<SessionEvents> {
   private readonly ffmpeg: string | null;
   private readonly tuning: ClientTuning;
   private readonly keepAliveMs: number;
+  private readonly vorbisSkeleton: boolean;
   private readonly now: () => number;
   private fallbackTitle: string | null;
   private encoder: FfmpegEncoder | null = null;
@@ -88,6 +96,7 @@ export class StreamSession extends EventEmitter<SessionEvents> {
     this.ffmpeg = opts.ffmpeg ?? null;
     this.tuning = opts.client ?? {};
     this.keepAliveMs = opts.keepAliveMs ?? 750;
+    this.vorbisSkeleton = opts.vorbisSkeleton ?? false;
     this.now = opts.now ?? Date.now;
     this.fallbackTitle = opts.fallbackTitle ?? opts.config.name ?? null;
   }
@@ -97,11 +106,13 @@ export class StreamSession extends EventEmitter<SessionEvents> {
   }
 
   get titleMethod(): 'updinfo' | 'ogg-chain' {
-    // Icecast 2.4.4 refuses updinfo for Opus ("Mountpoint will not accept URL updates"). It
-    // takes it for Vorbis only by rebuilding the stream into 0.5 s pages, which we avoid with
-    // a Skeleton stream (see ogg-skeleton.ts). So both Ogg formats carry the title in the
-    // comment header of a new chain; MP3/AAC use updinfo.
-    return this.config.format === 'opus' || this.config.format === 'vorbis' ? 'ogg-chain' : 'updinfo';
+    // Icecast 2.4.4 refuses updinfo for Opus ("Mountpoint will not accept URL updates"): Opus
+    // carries its title in the OpusTags of a new Ogg chain. MP3, AAC and plain Vorbis take
+    // updinfo (for Vorbis Icecast itself starts a new chain with a rebuilt comment header);
+    // with a Skeleton in the stream Icecast ignores updinfo for Vorbis, so a new chain again.
+    if (this.config.format === 'opus') return 'ogg-chain';
+    if (this.config.format === 'vorbis' && this.vorbisSkeleton) return 'ogg-chain';
+    return 'updinfo';
   }
 
   /** Starts the encoder and the connection. An ffmpeg that cannot be found puts the stream in error. */
@@ -146,7 +157,7 @@ export class StreamSession extends EventEmitter<SessionEvents> {
       ...this.tuning,
     });
     this.client = client;
-    const skeleton = c.format === 'vorbis' ? new SkeletonInjector() : null;
+    const skeleton = c.format === 'vorbis' && this.vorbisSkeleton ? new SkeletonInjector() : null;
     encoder.on('data', (chunk) => {
       this.meter.add(chunk.length, this.now());
       const units = framer.push(chunk);
@@ -168,7 +179,8 @@ export class StreamSession extends EventEmitter<SessionEvents> {
       this.emit('changed');
     });
     client.on('live', () => {
-      // The server forgot the title with the old connection (MP3/AAC): set it again.
+      // The server forgot the title with the old connection (MP3/AAC), or took it from the
+      // comment header we resent (Vorbis): set it again.
       this.sentTitle = null;
       this.pushTitle();
     });

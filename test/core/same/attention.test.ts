@@ -57,8 +57,10 @@ describe('attention signal detection', () => {
     }
   });
 
-  it('ignores tones shorter than 1 s, single tones of the two-tone pair and tones 10 Hz off', () => {
+  it('ignores tones shorter than 1 s, single tones of the two-tone pair, tones 10 Hz off and the note C6', () => {
     const x = concat(
+      tone([1046.5], 3),
+      silence(1, RATE),
       tone([1050], 0.8),
       silence(1, RATE),
       tone([853], 3),

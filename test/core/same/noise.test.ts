@@ -42,6 +42,20 @@ describe('SameReceiver in white noise (SNR = AFSK power / noise variance over 0.
     expect(exact).toBeGreaterThanOrEqual(38);
   });
 
+  it('stays silent rather than wrong below its working range (-4 to -6 dB, 8 locations)', () => {
+    const long = 'ZCZC-WXR-SVR-029095-029047-029037-029013-020091-020209-029165-029177+0100-0011200-KEAX/NWS-';
+    const x = encodeSame({ header: long, sampleRate: RATE, attention: null });
+    const wrong: string[] = [];
+    for (const snr of [-4, -5, -6]) {
+      for (let seed = 1; seed <= 20; seed++) {
+        const rx = new SameReceiver({ sampleRate: RATE, onEvent: (e) => e.type === 'header' && e.raw !== long && wrong.push(`${snr} dB: ${e.raw}`) });
+        rx.push(addAwgn(x, snr, 500 + 31 * seed + snr));
+        rx.flush();
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('estimates a higher bit error rate in noise than on a clean signal', () => {
     const quiet = decode(clean).bursts;
     const noisy = decode(addAwgn(clean, -3, 77)).bursts;

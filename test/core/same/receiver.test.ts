@@ -55,6 +55,17 @@ describe('SameReceiver on clean signals', () => {
     });
   }
 
+  it('decodes in noise at every rate (noise density of -2 dB SNR at 22050 Hz)', () => {
+    for (const rate of [8000, 11025, 16000, 22050, 44100, 48000, 96000]) {
+      const snr = -2 + 10 * Math.log10(22050 / rate);
+      const x = encodeSame({ header: HEADER, sampleRate: rate, attention: null });
+      for (let seed = 1; seed <= 4; seed++) {
+        const headers = of(decode(addAwgn(x, snr, seed), rate).events, 'header').map((h) => h.raw);
+        expect(headers, `${rate} Hz seed ${seed}`).toEqual([HEADER]);
+      }
+    }
+  });
+
   it('gives the same events whatever the push sizes', () => {
     const rate = 22050;
     const x = encodeSame({ header: HEADER, sampleRate: rate, attention: { kind: 'two-tone', seconds: 2 } });
@@ -140,6 +151,18 @@ describe('SameReceiver on clean signals', () => {
     const { events } = decode(concat(silence(0.2, rate), encodeBurst(HEADER, { sampleRate: rate }), silence(5, rate)), rate);
     expect(of(events, 'burst')).toHaveLength(1);
     expect(of(events, 'header')).toHaveLength(0);
+  });
+
+  it('recovers from NaN and infinite samples in the input', () => {
+    const rate = 22050;
+    const junk = new Float32Array(rate);
+    junk.fill(Number.NaN, 100, 200);
+    junk.fill(Number.POSITIVE_INFINITY, 300, 310);
+    const x = concat(junk, encodeSame({ header: HEADER, sampleRate: rate, attention: { kind: 'nwr', seconds: 2 } }));
+    const { events } = decode(x, rate);
+    expect(of(events, 'header').map((h) => h.raw)).toEqual([HEADER]);
+    expect(of(events, 'eom')).toHaveLength(1);
+    expect(of(events, 'attention')).toHaveLength(2);
   });
 
   it('refuses rates outside 8-96 kHz and input after flush()', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseHeader } from '../../../electron/core/alerts/header';
-import { voteBursts } from '../../../electron/core/same/assembler';
+import { assemblerFlush, assemblerPushBurst, createAssembler, voteBursts, type AssemblerEvent } from '../../../electron/core/same/assembler';
 import type { Burst } from '../../../electron/core/same/framer';
 import { encodeBurst, SameReceiver, type SameEvent } from '../../../electron/core/same/index';
 import { addAwgn, ascii, concat, mulberry32, silence } from '../../helpers/signals';
@@ -47,7 +47,7 @@ describe('bit-level voting across bursts', () => {
     const h = headersOf(ev);
     expect(h.map((x) => x.raw)).toEqual([HEADER]);
     expect(h[0].bursts).toBe(3);
-    expect(h[0].bitConfidence).toBeLessThan(1);
+    // Each flipped bit is outvoted by two confident copies: the header is still near-certain.
     expect(h[0].bitConfidence).toBeGreaterThan(0.98);
   });
 
@@ -91,6 +91,32 @@ describe('bit-level voting across bursts', () => {
     expect(headersOf(decode(transmission([ascii(HEADER), short, b])))).toEqual([]);
     // ...but decides them when the two agree.
     expect(headersOf(decode(transmission([ascii(HEADER), short, ascii(HEADER)]))).map((x) => x.raw)).toEqual([HEADER]);
+  });
+
+  it('withholds a majority contradicted by the soft decisions (two weak copies against one sure one)', () => {
+    const text = ascii(HEADER);
+    const n = text.length * 8;
+    const target = 20 * 8 + 2;
+    const make = (flipTarget: boolean, targetSoft: number): Burst => {
+      const bytes = ascii(HEADER);
+      if (flipTarget) bytes[target >> 3] ^= 1 << (target & 7);
+      const soft = new Float32Array(n);
+      // About 10 dB Eb/N0 overall: most bits decided with |d| near 0.8.
+      for (let i = 0; i < n; i++) soft[i] = ((bytes[i >> 3] >> (i & 7)) & 1 ? 1 : -1) * 0.8;
+      soft[target] = ((bytes[target >> 3] >> (target & 7)) & 1 ? 1 : -1) * targetSoft;
+      return { kind: 'header', bytes, soft, startSample: 0, endSample: 0 };
+    };
+    const events: AssemblerEvent[] = [];
+    const asm = createAssembler(RATE);
+    // Bursts 1 and 2 agree on the flipped bit but barely (|d| = 0.02); burst 3 is sure of the original.
+    for (const b of [make(true, 0.02), make(true, 0.02), make(false, 0.99)]) assemblerPushBurst(asm, b, (e) => events.push(e));
+    assemblerFlush(asm, (e) => events.push(e));
+    expect(events).toEqual([]);
+    // The same three bursts with the lone dissent weak instead: the majority stands.
+    const ok: AssemblerEvent[] = [];
+    const asm2 = createAssembler(RATE);
+    for (const b of [make(false, 0.8), make(false, 0.8), make(true, 0.02)]) assemblerPushBurst(asm2, b, (e) => ok.push(e));
+    expect(ok.map((e) => (e.type === 'header' ? e.raw : e.type))).toEqual([HEADER]);
   });
 
   it('votes bit by bit (unit)', () => {

@@ -25,9 +25,9 @@ it('icecast killed mid-stream and back 5 s later: live again at once, one reconn
   const config: StreamConfig = { id: 'fault', sourceId: 'src', enabled: true, format: 'mp3', bitrateKbps: 128, host: ice.host, port: ice.port, mount: '/fault.mp3' };
   // An Ogg rendition too: a new connection must start with the stream's header pages again.
   const opus: StreamConfig = { ...config, id: 'fault-opus', format: 'opus', bitrateKbps: 48, mount: '/fault.opus' };
-  secrets.set(streamPasswordKey(config.id), ice.sourcePassword);
-  secrets.set(streamPasswordKey(opus.id), ice.sourcePassword);
-  manager.configure([config, opus]);
+  const vorbis: StreamConfig = { ...config, id: 'fault-ogg', format: 'vorbis', bitrateKbps: 48, mount: '/fault.ogg' };
+  for (const c of [config, opus, vorbis]) secrets.set(streamPasswordKey(c.id), ice.sourcePassword);
+  manager.configure([config, opus, vorbis]);
   const states: StreamState[] = [];
   manager.on('changed', (all) => {
     const s = all.find((x) => x.streamId === 'fault')!.state;
@@ -36,7 +36,8 @@ it('icecast killed mid-stream and back 5 s later: live again at once, one reconn
   const bus = new TestBus('src');
   feeder = new RealtimeFeeder(bus, hum).start();
   manager.attachSource(bus);
-  await waitFor(() => manager!.status('fault')?.state === 'live' && manager!.status('fault-opus')?.state === 'live', 'first live');
+  const allLive = (): boolean => ['fault', 'fault-opus', 'fault-ogg'].every((id) => manager!.status(id)?.state === 'live');
+  await waitFor(allLive, 'first live');
   await sleep(1500);
 
   ice.kill('SIGKILL');
@@ -54,9 +55,10 @@ it('icecast killed mid-stream and back 5 s later: live again at once, one reconn
   expect(backAfterMs).toBeLessThan(2000);
 
   // The stream carries audio again: a listener hears a tone sent after the restart.
-  await waitFor(() => manager!.status('fault-opus')?.state === 'live', 'opus live after restart', 3000, 10);
+  await waitFor(allLive, 'the Ogg renditions live after restart', 3000, 10);
   const listener = await connectListener(`${ice.url}${config.mount}`, 'mp3');
   const opusListener = await connectListener(`${ice.url}${opus.mount}`, 'opus');
+  const vorbisListener = await connectListener(`${ice.url}${vorbis.mount}`, 'vorbis');
   await sleep(300);
   const t0 = feeder.setSignal(tone(880, 0.5));
   await sleep(2000);
@@ -67,11 +69,12 @@ it('icecast killed mid-stream and back 5 s later: live again at once, one reconn
   await sleep(100);
   const status = manager.status('fault')!;
   const d = manager.details('fault')!;
-  const opusStatus = manager.status('fault-opus')!;
-  const dOpus = manager.details('fault-opus')!;
+  const oggStatus = [manager.status('fault-opus')!, manager.status('fault-ogg')!];
+  const oggDetails = [manager.details('fault-opus')!, manager.details('fault-ogg')!];
   manager.detachSource('src');
   const heard = await listener.done();
   const heardOpus = await opusListener.done();
+  const heardVorbis = await vorbisListener.done();
 
   expect(status.state).toBe('live');
   expect(status.reconnects).toBe(1);
@@ -88,14 +91,16 @@ it('icecast killed mid-stream and back 5 s later: live again at once, one reconn
   expect(states).toEqual(expect.arrayContaining(['live', 'retrying']));
   expect(states.indexOf('retrying')).toBeGreaterThan(states.indexOf('live'));
 
-  for (const pcm of [heard.pcm, heardOpus.pcm]) {
+  for (const pcm of [heard.pcm, heardOpus.pcm, heardVorbis.pcm]) {
     const seg = loudSegment(pcm);
     expect(seg).not.toBeNull();
     expect(Math.abs(seg!.samples - (t1 - t0)) / RATE).toBeLessThan(0.05);
     expect(seg!.longestGapS).toBe(0);
   }
-  expect(opusStatus.reconnects).toBe(1);
-  expect(dOpus.busGaps).toBe(0);
-  expect(dOpus.encoder!.samplesIn).toBe(d.encoder!.samplesIn);
-  expect(dOpus.encoder!.restarts).toBe(0);
+  for (const s of oggStatus) expect(s.reconnects).toBe(1);
+  for (const od of oggDetails) {
+    expect(od.busGaps).toBe(0);
+    expect(od.encoder!.samplesIn).toBe(d.encoder!.samplesIn);
+    expect(od.encoder!.restarts).toBe(0);
+  }
 });

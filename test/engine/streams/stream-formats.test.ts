@@ -9,6 +9,7 @@ import { connectListener, hum, loudSegment, mountInfo, RATE, RealtimeFeeder, sle
 // whose audio a real ffmpeg decodes: the 6 s tone must arrive whole and without holes.
 let ice: IcecastHandle;
 let manager: StreamManager;
+const managers: StreamManager[] = [];
 const secrets = new MemorySecretStore();
 const feeders: RealtimeFeeder[] = [];
 
@@ -20,6 +21,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const f of feeders) f.stop();
   await manager?.close();
+  await Promise.all(managers.map((m) => m.close()));
   await ice?.stop();
 });
 
@@ -87,4 +89,34 @@ describe.concurrent('a source streams every format to Icecast', () => {
       expect(Number(info!.bitrate ?? info!['ice-bitrate'])).toBe(bitrateKbps);
     });
   }
+
+  it('vorbis with the opt-in Skeleton: passes through Icecast, decodes whole, titles by new chains', async () => {
+    const skelSecrets = new MemorySecretStore();
+    const skel = new StreamManager({ secrets: skelSecrets, vorbisSkeleton: true });
+    managers.push(skel);
+    const config: StreamConfig = { id: 'st-skel', sourceId: 'src-skel', enabled: true, format: 'vorbis', bitrateKbps: 48, host: ice.host, port: ice.port, mount: '/test-skel.ogg' };
+    skelSecrets.set(streamPasswordKey(config.id), ice.sourcePassword);
+    skel.configure([config]);
+    skel.setNowPlaying('src-skel', 'Before');
+    const bus = new TestBus('src-skel');
+    const feeder = new RealtimeFeeder(bus, hum).start();
+    feeders.push(feeder);
+    skel.attachSource(bus);
+    await waitFor(() => skel.status(config.id)?.state === 'live', 'live');
+    const listener = await connectListener(`${ice.url}${config.mount}`, 'vorbis');
+    await sleep(500);
+    const toneStart = feeder.setSignal(tone(1000, 0.5));
+    await sleep(3000);
+    const toneEnd = feeder.setSignal(hum);
+    await sleep(1000);
+    expect((await mountInfo(ice.url, config.mount))?.title).toBe('Before');
+    expect(String((await mountInfo(ice.url, config.mount))?.subtype)).toMatch(/Skeleton/);
+    skel.detachSource('src-skel');
+    feeder.stop();
+    const heard = await listener.done();
+    const seg = loudSegment(heard.pcm);
+    expect(seg).not.toBeNull();
+    expect(Math.abs(seg!.samples - (toneEnd - toneStart)) / (toneEnd - toneStart)).toBeLessThan(0.01);
+    expect(seg!.longestGapS).toBe(0);
+  });
 });

@@ -48,6 +48,7 @@ it('the stream title follows now-playing, shows the alert, and reverts at EOM an
       await sleep(100);
     }
   };
+  // MP3/AAC/Vorbis via updinfo (Icecast rebuilds a Vorbis comment header itself).
   const updinfoMounts = ['/meta.mp3', '/meta.aac', '/meta.ogg'];
   // Non-ASCII arrives intact (updinfo with charset=UTF-8). Beyond Latin-1, 2.4.4 shows &#NNNN; for
   // MP3/AAC mounts (their default <charset> is ISO-8859-1); Vorbis keeps UTF-8.
@@ -67,6 +68,9 @@ it('the stream title follows now-playing, shows the alert, and reverts at EOM an
   expect(heard.raw!.includes(Buffer.from(`TITLE=${alertTitle}`, 'utf8'))).toBe(true);
   expect(manager.details('m-opus')!.encoder!.rechains).toBeGreaterThanOrEqual(1);
   expect(manager.details('m-opus')!.titleMethod).toBe('ogg-chain');
+  expect(manager.details('m-ogg')!.titleMethod).toBe('updinfo');
+  expect(manager.details('m-mp3')!.titleMethod).toBe('updinfo');
+  expect(manager.details('m-mp3')!.lastMetadata?.ok).toBe(true);
 
   // EOM: back to the now-playing.
   manager.setAlert('kec61', null);

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { createFramer, oggCrc, setOggPageSeq, type EncodedUnit } from '../../../native/encoder/framer';
+import { SkeletonInjector } from '../../../native/encoder/ogg-skeleton';
 import { ffmpegPath } from '../../../native/ffmpeg-path';
 
 /** A real encoded stream from the bundled ffmpeg (a 2 s tone). */
@@ -92,5 +93,33 @@ describe('framer', () => {
     }
     const pcm = execFileSync(ffmpegPath(), ['-hide_banner', '-loglevel', 'error', '-f', 'ogg', '-i', 'pipe:0', '-f', 's16le', '-ac', '1', '-ar', '48000', 'pipe:1'], { input: Buffer.concat(kept.map((u) => u.data)), maxBuffer: 1 << 24 });
     expect(pcm.length / 2 / 48000).toBeGreaterThan(1.2);
+  });
+
+  it('Skeleton in front of each Vorbis chain: header group in order, and the stream still decodes', () => {
+    const args = ['-c:a', 'libvorbis', '-b:a', '48k', '-f', 'ogg', '-page_duration', '100000'];
+    // Two chains back to back, as after a title change.
+    const ogg = Buffer.concat([encode(args, 22050), encode([...args, '-serial_offset', '7'], 22050)]);
+    const inj = new SkeletonInjector();
+    const units = inj.process(frameAll('ogg', ogg).units);
+    const groupStarts = units.flatMap((u, i) => (u.bos && (i === 0 || !units[i - 1]!.bos) ? [i] : []));
+    expect(groupStarts.length).toBe(2);
+    for (const g of groupStarts) {
+      const group = units.slice(g, g + 5);
+      const text = (u: EncodedUnit): string => u.data.subarray(27 + u.data[26]!, 27 + u.data[26]! + 8).toString('latin1');
+      expect(text(group[0]!)).toBe('fishead\0');
+      expect(group[0]!.bos && group[1]!.bos).toBe(true);
+      expect(text(group[2]!)).toBe('fisbone\0');
+      expect(group[4]!.data[5]! & 0x04).toBe(0x04); // Skeleton EOS after the Vorbis headers
+      expect(group.every((u) => u.kind === 'header')).toBe(true);
+    }
+    for (const u of units) {
+      const copy = Buffer.from(u.data);
+      const stored = copy.readUInt32LE(22);
+      copy.writeUInt32LE(0, 22);
+      expect(oggCrc(copy)).toBe(stored);
+    }
+    const pcm = execFileSync(ffmpegPath(), ['-hide_banner', '-loglevel', 'error', '-f', 'ogg', '-i', 'pipe:0', '-f', 's16le', '-ac', '1', '-ar', '22050', 'pipe:1'], { input: Buffer.concat(units.map((u) => u.data)), maxBuffer: 1 << 24 });
+    // ffmpeg's Ogg demuxer follows the first chain at least; the Skeleton does not disturb it.
+    expect(pcm.length / 2 / 22050).toBeGreaterThan(1.9);
   });
 });

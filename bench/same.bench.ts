@@ -1,0 +1,195 @@
+// SAME decoder benchmark: one hour of 22050 Hz audio (programme audio, white noise and 10 alerts
+// with distinct headers) written to bench/output/ as raw s16le, decoded by our receiver and, when
+// Debian's multimon-ng is installed, by `multimon-ng -t raw -a EAS` on the same file in the same
+// run. Prints wall time, real-time factor, the ours/theirs ratio and both header counts; then a
+// small SNR sweep with the lowest SNR at which each decoder still gets every header.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readSync, closeSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { encodeSame, SameReceiver } from '../electron/core/same/index';
+import { fillGaussian, mulberry32, musicLike, sinePower, speechLike, toS16le } from '../test/helpers/signals';
+import { isMain, printTable } from './table';
+
+const RATE = 22050;
+const AMPLITUDE = 0.5;
+const MULTIMON = '/usr/bin/multimon-ng';
+const OUT_DIR = fileURLToPath(new URL('./output/', import.meta.url));
+
+function header(k: number): string {
+  const events = ['TOR', 'SVR', 'FFW', 'RWT', 'RMT', 'SVS', 'FLW', 'WSW', 'CEM', 'EVI'];
+  const orgs = ['WXR', 'WXR', 'WXR', 'WXR', 'EAS', 'WXR', 'WXR', 'WXR', 'CIV', 'CIV'];
+  const locs = Array.from({ length: 1 + (k % 4) }, (_, i) => `0${String(29 + i).padStart(2, '0')}${String(95 + 2 * k).padStart(3, '0')}`).join('-');
+  return `ZCZC-${orgs[k]}-${events[k]}-${locs}+0030-${String(100 + k).padStart(3, '0')}${String(10 + k).padStart(2, '0')}${String(5 * k).padStart(2, '0')}-KEAX/NWS-`;
+}
+
+/**
+ * `seconds` of audio with `headers` placed evenly: each a full message (3 headers, 8 s NWR
+ * attention, 10 s voice placeholder, 3 EOMs) over programme audio at -26 dBFS, plus white noise
+ * at `snrDb` against the AFSK power. Written straight to s16le in slices to bound memory.
+ */
+function writeTestFile(path: string, seconds: number, headers: string[], snrDb: number, seed: number, programme = true): void {
+  const total = Math.round(seconds * RATE);
+  const messages = headers.map((h) => encodeSame({ header: h, sampleRate: RATE, amplitude: AMPLITUDE, attention: programme ? { kind: 'nwr', seconds: 8 } : null, voiceSeconds: programme ? 10 : 0 }));
+  const starts = headers.map((_, k) => Math.floor(((k + 0.5) * total) / headers.length - messages[k].length / 2));
+  const sigma = Math.sqrt(sinePower(AMPLITUDE) / Math.pow(10, snrDb / 10));
+  // Programme: a minute each of speech and music, sliced at random offsets and levels.
+  const speech = programme ? speechLike(60, RATE, seed + 1, 0.05) : null;
+  const music = programme ? musicLike(60, RATE, seed + 2, 0.05) : null;
+  const rand = mulberry32(seed);
+  const slice = 10 * RATE;
+  const block = new Float32Array(slice);
+  const fd = openSync(path, 'w');
+  try {
+    for (let at = 0; at < total; at += slice) {
+      const n = Math.min(slice, total - at);
+      const buf = n === slice ? block : block.subarray(0, n);
+      fillGaussian(buf, sigma, seed * 7919 + at);
+      if (speech && music) {
+        const src = rand() < 0.5 ? speech : music;
+        const off = Math.floor(rand() * (src.length - slice));
+        for (let i = 0; i < n; i++) buf[i] += src[off + i];
+      }
+      for (let k = 0; k < messages.length; k++) {
+        const m = messages[k];
+        const from = Math.max(at, starts[k]);
+        const to = Math.min(at + n, starts[k] + m.length);
+        for (let i = from; i < to; i++) buf[i - at] += m[i - starts[k]];
+      }
+      writeFileSync(fd, toS16le(buf));
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+interface DecodeResult {
+  ms: number;
+  headers: string[];
+}
+
+/** Our receiver on the file, streaming it as an engine source would (read, convert, push). */
+function decodeOurs(path: string): DecodeResult {
+  const t0 = performance.now();
+  const headers: string[] = [];
+  const rx = new SameReceiver({ sampleRate: RATE, onEvent: (e) => e.type === 'header' && headers.push(e.raw) });
+  const fd = openSync(path, 'r');
+  const buf = Buffer.alloc(1 << 18);
+  const f = new Float32Array(buf.length / 2);
+  try {
+    for (;;) {
+      const bytes = readSync(fd, buf, 0, buf.length, null);
+      if (bytes <= 0) break;
+      const n = bytes >> 1;
+      const pcm = new Int16Array(buf.buffer, buf.byteOffset, n);
+      for (let i = 0; i < n; i++) f[i] = pcm[i] * (1 / 32768);
+      rx.push(n === f.length ? f : f.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  rx.flush();
+  return { ms: performance.now() - t0, headers };
+}
+
+/** multimon-ng on the same file; its EAS lines look like "EAS: ZCZC-...-". */
+function decodeMultimon(path: string): Promise<DecodeResult> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(MULTIMON, ['-q', '-t', 'raw', '-a', 'EAS', path], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d: string) => (out += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 600_000);
+    child.on('error', reject);
+    child.on('close', () => {
+      clearTimeout(timer);
+      const ms = performance.now() - t0;
+      const headers = out
+        .split('\n')
+        .map((l) => /^EAS:\s+(ZCZC-\S.*-)\s*$/.exec(l.trim())?.[1])
+        .filter((h): h is string => !!h);
+      resolve({ ms, headers });
+    });
+  });
+}
+
+function exactCount(got: string[], want: string[]): number {
+  return want.filter((h) => got.includes(h)).length;
+}
+
+export async function run(): Promise<void> {
+  mkdirSync(OUT_DIR, { recursive: true });
+  const haveMultimon = existsSync(MULTIMON);
+  const hourPath = join(OUT_DIR, 'same-1h-22050.s16le');
+  const wanted = Array.from({ length: 10 }, (_, k) => header(k));
+  const hourSnr = 10;
+  let t0 = performance.now();
+  writeTestFile(hourPath, 3600, wanted, hourSnr, 1);
+  console.log(`generated 1 h of 22050 Hz s16le with 10 alerts, programme audio and noise at ${hourSnr} dB SNR in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${hourPath}`);
+
+  // Alternate the decoders three times and keep each one's best wall time: the machine is shared.
+  let ours: DecodeResult | null = null;
+  let theirs: DecodeResult | null = null;
+  for (let rep = 0; rep < 3; rep++) {
+    const o = decodeOurs(hourPath);
+    if (!ours || o.ms < ours.ms) ours = o;
+    if (haveMultimon) {
+      const m = await decodeMultimon(hourPath);
+      if (!theirs || m.ms < theirs.ms) theirs = m;
+    }
+  }
+  if (!ours) throw new Error('no decode ran');
+  const rows: Array<Array<string | number>> = [
+    ['ours (SameReceiver)', ours.ms / 1000, 3600 / (ours.ms / 1000), `${exactCount(ours.headers, wanted)}/10`, String(ours.headers.length), theirs ? ours.ms / theirs.ms : 'n/a'],
+  ];
+  if (theirs) rows.push(['multimon-ng -a EAS', theirs.ms / 1000, 3600 / (theirs.ms / 1000), `${exactCount(theirs.headers, wanted)}/10`, String(theirs.headers.length), 1]);
+  else console.log(`(${MULTIMON} not installed: no comparison; apt-get install multimon-ng)`);
+  console.log('\n1 hour, 22050 Hz, 10 alerts (best wall time of 3 alternating runs)');
+  printTable(['decoder', 'wall s', 'x real time', 'exact headers', 'header lines', 'time ratio vs multimon'], rows);
+
+  // SNR sweep: 5 alerts (no attention/voice, no programme) per level, 2 minutes of audio.
+  const levels = [10, 6, 3, 0, -2, -3, -4, -5];
+  const sweepHeaders = Array.from({ length: 5 }, (_, k) => header(k + 3));
+  const sweepRows: Array<Array<string | number>> = [];
+  const lowest: Record<string, number | null> = { ours: null, multimon: null };
+  const stillAll: Record<string, boolean> = { ours: true, multimon: haveMultimon };
+  t0 = performance.now();
+  for (const snr of levels) {
+    const path = join(OUT_DIR, `same-sweep-${snr}dB.s16le`);
+    writeTestFile(path, 120, sweepHeaders, snr, 100 + snr, false);
+    const o = decodeOurs(path);
+    const on = exactCount(o.headers, sweepHeaders);
+    const wrongOurs = o.headers.filter((h) => !sweepHeaders.includes(h)).length;
+    let mn: number | string = 'n/a';
+    let wrongTheirs: number | string = 'n/a';
+    if (haveMultimon) {
+      const m = await decodeMultimon(path);
+      mn = exactCount(m.headers, sweepHeaders);
+      wrongTheirs = m.headers.filter((h) => !sweepHeaders.includes(h)).length;
+      if (stillAll.multimon && mn === 5) lowest.multimon = snr;
+      else stillAll.multimon = false;
+    }
+    if (stillAll.ours && on === 5) lowest.ours = snr;
+    else stillAll.ours = false;
+    sweepRows.push([`${snr} dB`, `${on}/5`, String(wrongOurs), typeof mn === 'number' ? `${mn}/5` : mn, String(wrongTheirs)]);
+  }
+  console.log(`\nSNR sweep (AFSK power / noise variance over 0..11025 Hz), 5 alerts per level, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  printTable(['SNR', 'ours exact', 'ours wrong', 'multimon exact', 'multimon wrong'], sweepRows);
+  const fmtLow = (v: number | null): string => (v === null ? 'none' : `${v} dB`);
+  printTable(
+    ['decoder', 'lowest SNR with every header'],
+    [
+      ['ours', fmtLow(lowest.ours)],
+      ['multimon-ng', haveMultimon ? fmtLow(lowest.multimon) : 'n/a'],
+    ],
+  );
+  if (lowest.ours !== null && lowest.multimon !== null) console.log(`margin: ${(lowest.multimon - lowest.ours).toFixed(0)} dB in our favour`);
+}
+
+if (isMain(import.meta.url)) {
+  run().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
