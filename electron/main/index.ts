@@ -10,6 +10,7 @@ import { Engine } from '../engine/engine';
 import { createLogger } from '../engine/log';
 import { appVersion, packageRoot } from '../../native/package-root';
 import { CSP } from '../serve/static-files';
+import { createSecretStore } from './safe-secrets';
 
 const root = packageRoot();
 const rendererIndex = join(root, 'dist', 'renderer', 'index.html');
@@ -21,7 +22,9 @@ app.enableSandbox();
 if (!app.requestSingleInstanceLock()) app.quit();
 
 const logger = createLogger();
-const engine = new Engine({ dataDir: defaultDataDir(), mode: 'electron', version: appVersion(), logger });
+const dataDir = defaultDataDir();
+// safeStorage needs the app to be ready, so the engine is made then.
+let engine: Engine;
 
 function createWindow(): BrowserWindow {
   const w = new BrowserWindow({
@@ -51,6 +54,7 @@ function trustedSender(e: IpcMainInvokeEvent): boolean {
 }
 
 ipcMain.handle(IPC_CALL, async (e, cmd: unknown, args: unknown) => {
+  if (!engine) return { ok: false, error: new ContractError('unavailable', 'the engine is starting').toJSON() };
   if (!trustedSender(e)) return { ok: false, error: new ContractError('unauthorized', 'untrusted sender').toJSON() };
   try {
     return { ok: true, value: await engine.call(cmd, args) };
@@ -60,18 +64,22 @@ ipcMain.handle(IPC_CALL, async (e, cmd: unknown, args: unknown) => {
   }
 });
 
-for (const name of Object.keys(eventSchemas) as EventName[]) {
-  engine.on(name, ((payload: unknown) => {
-    if (win && !win.isDestroyed()) win.webContents.send(IPC_EVENT, name, payload);
-  }) as never);
+function wireEngineEvents(): void {
+  for (const name of Object.keys(eventSchemas) as EventName[]) {
+    engine.on(name, ((payload: unknown) => {
+      if (win && !win.isDestroyed()) win.webContents.send(IPC_EVENT, name, payload);
+    }) as never);
+  }
+  engine.on('decoder.event', (ev) => {
+    if (ev.kind !== 'header' || !Notification.isSupported()) return;
+    new Notification({ title: 'EAS alert received', body: ev.text ?? ev.raw ?? 'SAME header', urgency: 'critical' }).show();
+  });
 }
 
-engine.on('decoder.event', (ev) => {
-  if (ev.kind !== 'header' || !Notification.isSupported()) return;
-  new Notification({ title: 'EAS alert received', body: ev.text ?? ev.raw ?? 'SAME header', urgency: 'critical' }).show();
-});
-
 void app.whenReady().then(async () => {
+  const secrets = createSecretStore(dataDir, (msg) => logger.warn(msg));
+  engine = new Engine({ dataDir, mode: 'electron', version: appVersion(), logger, secrets });
+  wireEngineEvents();
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
   session.defaultSession.webRequest.onHeadersReceived((details, cb) => {
     cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
@@ -95,6 +103,6 @@ app.on('before-quit', (e) => {
   if (quitting) return;
   quitting = true;
   e.preventDefault();
-  void engine.stop().finally(() => app.exit(0));
+  void (engine ? engine.stop() : Promise.resolve()).finally(() => app.exit(0));
 });
 app.on('window-all-closed', () => app.quit());
