@@ -8,6 +8,7 @@ import { Engine } from '../electron/engine/engine';
 import { defaultSettings } from '../electron/engine/settings-store';
 import type { SourceConfig } from '../electron/contract';
 import { isMain, printTable } from './table';
+import { startMixFixtures, type MixFixtures } from './engine-fixtures';
 
 interface Sample {
   label: string;
@@ -56,12 +57,20 @@ export async function run(): Promise<void> {
   rows.push(await measure('idle engine (baseline)', [], seconds));
   rows.push(await measure('1 demo source', demo(1), seconds));
   rows.push(await measure('8 demo sources', demo(8), seconds));
+  let fx: MixFixtures | null = null;
+  try {
+    fx = await startMixFixtures();
+    rows.push(await measure('8 mixed: 2 demo, 2 file, 2 rtl_tcp NFM 1.024 Msps, 2 http MP3', fx.sources, seconds));
+  } finally {
+    await fx?.close();
+  }
   const base = rows[0]!;
   printTable(
     ['case', 'sources', 'loop p50 ms', 'loop p99 ms', 'p99 / baseline', 'max ms', 'CPU %', 'RSS MB'],
     rows.map((r) => [r.label, r.sources, r.p50, r.p99, r.p99 / base.p99, r.max, r.cpuPct, r.rssMb]),
   );
   console.log('targets: event-loop p99 < 20 ms with sources running; RSS < 400 MB with 8 sources');
+  console.log('CPU % is the whole process (engine thread + source workers) plus nothing of ffmpeg children.');
 }
 
 if (isMain(import.meta.url)) await run();

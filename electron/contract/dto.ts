@@ -94,6 +94,8 @@ export const Settings = z
     failover: FailoverSettings,
     streams: z.array(StreamConfig).max(64),
     icecast: IcecastSettings.default(DEFAULT_ICECAST_SETTINGS),
+    /** Another ffmpeg than the bundled one (needs libmp3lame, libvorbis, libopus); null = bundled. */
+    ffmpegPath: z.string().min(1).max(1024).startsWith('/', 'an absolute path').nullable().default(null),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -125,6 +127,7 @@ export const SettingsPatch = z
     failover: z.unknown(),
     streams: z.array(z.unknown()),
     icecast: z.unknown(),
+    ffmpegPath: z.unknown(),
   })
   .partial()
   .strict();

@@ -95,7 +95,10 @@ export class Engine extends EventEmitter<EventArgs> {
     this.tables = loadTables();
     this.alerts = new AlertStore(join(opts.dataDir, 'history.sqlite'));
     this.secrets = opts.secrets ?? new FileSecretStore(opts.dataDir);
-    this.streams = new StreamManager({ secrets: this.secrets });
+    const ffmpeg = this.settings.get().ffmpegPath;
+    // Source workers (file, HTTP, ALSA conversion) find ffmpeg through the environment they inherit.
+    if (ffmpeg) process.env.EAS_FFMPEG = ffmpeg;
+    this.streams = new StreamManager({ secrets: this.secrets, ffmpeg });
     this.streams.on('changed', () => this.emit('streams.changed', this.streamStatuses()));
     this.icecast = new IcecastService({
       dataDir: opts.dataDir,

@@ -10,6 +10,7 @@ export function defaultSettings(): SettingsT {
     failover: { silenceThresholdDb: -50, silenceSeconds: 10, stallSeconds: 5, holdSeconds: 30 },
     streams: [],
     icecast: structuredClone(DEFAULT_ICECAST_SETTINGS),
+    ffmpegPath: null,
   };
 }
 
