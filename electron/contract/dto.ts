@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { SourceUri } from './sources/uri';
 import { DEFAULT_ICECAST_SETTINGS, IcecastSettings } from './icecast';
 
-/** Sample rate of every source bus: the engine resamples everything to this. */
-export const BUS_RATE = 22050;
+export { BUS_RATE } from './constants';
 
 const Id = z
   .string()
@@ -251,8 +250,20 @@ export const ProgramChange = z.object({
 });
 export type ProgramChange = z.infer<typeof ProgramChange>;
 
+export const EngineHealth = z.object({
+  eventLoopP50Ms: z.number(),
+  eventLoopP99Ms: z.number(),
+  eventLoopMaxMs: z.number(),
+  rssMb: z.number(),
+  cpuPct: z.number(),
+  windowS: z.number(),
+});
+export type EngineHealth = z.infer<typeof EngineHealth>;
+
 export const StatusSnapshot = z.object({
   app: AppInfo,
+  /** The engine's own health over the last ~10 s: event-loop delay, memory, CPU. */
+  engine: EngineHealth,
   program: Id.nullable(),
   sources: z.array(SourceStatus),
   streams: z.array(StreamStatus),

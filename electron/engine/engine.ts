@@ -31,7 +31,9 @@ import { IcecastService, ADMIN_PASSWORD_KEY } from './icecast/icecast-service';
 import { FileSecretStore, streamPasswordKey, type SecretStore } from './secrets';
 import { StreamManager } from './streams/stream-manager';
 import { alertStreamTitle } from './streams/stream-title';
+import { idleStreamStatus } from './streams/idle-status';
 import { DecoderLog } from './decoder-log';
+import { HealthMonitor } from './health-monitor';
 import { silentLogger, type Logger } from './log';
 import type { CaptureState, WorkerDecoderEvent } from './pipeline/messages';
 import { SourcePipeline } from './pipeline/source-pipeline';
@@ -79,6 +81,7 @@ export class Engine extends EventEmitter<EventArgs> {
   private readonly programChanges: ProgramChange[] = [];
   private readonly selection: ProgramSelection;
   private readonly startedAt = new Date();
+  private readonly health = new HealthMonitor();
   private pendingFrames: LevelFrame[] = [];
   private levelTimer: NodeJS.Timeout | null = null;
   private healthTimer: NodeJS.Timeout | null = null;
@@ -143,6 +146,7 @@ export class Engine extends EventEmitter<EventArgs> {
     this.running = false;
     if (this.levelTimer) clearInterval(this.levelTimer);
     if (this.healthTimer) clearInterval(this.healthTimer);
+    this.health.stop();
     await this.streams.close();
     await this.icecast.stop();
     await Promise.all([...this.pipelines.values()].map((p) => p.stop()));
@@ -436,6 +440,7 @@ export class Engine extends EventEmitter<EventArgs> {
   snapshot(): StatusSnapshot {
     return {
       app: this.appInfo(),
+      engine: this.health.current(),
       program: this.selection.program,
       sources: this.sourceStatuses(),
       streams: this.streamStatuses(),
@@ -530,7 +535,7 @@ function safeKind(uri: string): string {
 }
 
 function unconfiguredStream(sourceId: string): StreamStatus {
-  return {
+  return idleStreamStatus({
     streamId: `${sourceId}:none`,
     sourceId,
     enabled: false,
@@ -538,13 +543,5 @@ function unconfiguredStream(sourceId: string): StreamStatus {
     format: null,
     mount: null,
     message: 'streaming not configured yet: add an Icecast stream for this source in settings',
-    uptimeS: 0,
-    bytesSent: 0,
-    bitrateKbps: null,
-    reconnects: 0,
-    droppedBytes: 0,
-    lastError: null,
-    listeners: null,
-    peakListeners: null,
-  };
+  });
 }

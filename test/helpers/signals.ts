@@ -4,18 +4,9 @@
  * clipping, level changes, speech-like noise, music-like tones and WAV/s16 helpers.
  * Everything is deterministic for a given seed.
  */
+import { mulberry32 } from '../../electron/core/random';
 
-/** mulberry32: small, fast, good enough for test noise. Returns uniform [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** Fills `out` with N(0, sigma^2) noise (Box-Muller, both outputs used). */
 export function fillGaussian(out: Float32Array, sigma: number, seed: number): Float32Array {

@@ -4,18 +4,7 @@
  * music bed, so meters, waveforms, silence detection and the decoder all see realistic
  * material. Never silent: the bed stays around -35 dBFS through pauses.
  */
-
-/** Deterministic PRNG (mulberry32) so demo audio and tests are reproducible. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../random';
 
 /** Two-pole resonator state: a bandpass at a formant, retuned once per syllable. */
 interface Resonator {

@@ -7,17 +7,7 @@
  * Noise through two resonators (formant-like, retuned each syllable), gated by a syllable
  * envelope of 4-6 Hz with phrase pauses. Deterministic for a given seed.
  */
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../random';
 
 const FORMANTS: ReadonlyArray<readonly [number, number]> = [
   [730, 1090],

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { BUS_RATE } from '../../contract';
+import { BUS_RATE } from '../../contract/constants';
 import { SameReceiver, type SameEvent } from '../../core/same';
 import { LevelMeter } from '../../core/meter/levels';
 import { CaptureError, type CaptureContext } from '../sources/adapter';
@@ -101,7 +101,7 @@ async function runSource(sourceId: string, spec: ToWorker & { type: 'start' }): 
     while (!abort.signal.aborted) {
       running = false;
       try {
-        await createAdapter(spec.spec).run(ctx);
+        await (await createAdapter(spec.spec)).run(ctx);
         if (abort.signal.aborted) break;
         // The input ended by itself (a file played once): that is an end, not a failure.
         setState('ended');

@@ -1,4 +1,5 @@
-import { BUS_RATE, type DemoSpec } from '../../contract';
+import type { DemoSpec } from '../../contract';
+import { BUS_RATE } from '../../contract/constants';
 import { StationAudio } from '../../core/demo/station-audio';
 import { encodeSame } from '../../core/same';
 import type { CaptureAdapter } from './adapter';

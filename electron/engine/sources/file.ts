@@ -1,6 +1,7 @@
 import { access } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { BUS_RATE, type FileSpec } from '../../contract';
+import type { FileSpec } from '../../contract';
+import { BUS_RATE } from '../../contract/constants';
 import { FfmpegMissingError } from '../../../native/ffmpeg-path';
 import { FfmpegExitError, runFfmpegPcm } from '../../../native/ffmpeg-pcm';
 import { CaptureError, type CaptureAdapter } from './adapter';

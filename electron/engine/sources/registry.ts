@@ -1,23 +1,23 @@
 import type { SourceSpec } from '../../contract';
 import type { CaptureAdapter } from './adapter';
-import { createAlsaAdapter } from './alsa';
-import { createDemoAdapter } from './demo';
-import { createFileAdapter } from './file';
-import { createHttpAdapter } from './http';
-import { createRtlAdapter } from './rtl';
 
-export function createAdapter(spec: SourceSpec): CaptureAdapter {
+/**
+ * The adapter for a source kind, loaded on demand: each source's worker then holds only its
+ * own kind's code (a demo worker never loads the FM DSP or the HTTP client), which keeps
+ * per-source memory down.
+ */
+export async function createAdapter(spec: SourceSpec): Promise<CaptureAdapter> {
   switch (spec.kind) {
     case 'demo':
-      return createDemoAdapter(spec);
+      return (await import('./demo')).createDemoAdapter(spec);
     case 'file':
-      return createFileAdapter(spec);
+      return (await import('./file')).createFileAdapter(spec);
     case 'alsa':
-      return createAlsaAdapter(spec);
+      return (await import('./alsa')).createAlsaAdapter(spec);
     case 'rtlsdr':
     case 'rtltcp':
-      return createRtlAdapter(spec);
+      return (await import('./rtl')).createRtlAdapter(spec);
     case 'http':
-      return createHttpAdapter(spec);
+      return (await import('./http')).createHttpAdapter(spec);
   }
 }

@@ -4,6 +4,7 @@ import type { PcmBus } from '../bus';
 import { streamPasswordKey, type SecretStore } from '../secrets';
 import { StreamSession, type ClientTuning, type StreamSessionDetails } from './stream-session';
 import { effectiveTitle } from './stream-title';
+import { idleStreamStatus } from './idle-status';
 
 export interface StreamManagerOptions {
   /** Where stream passwords live (key streamPasswordKey(streamId)). */
@@ -244,7 +245,7 @@ export class StreamManager extends EventEmitter<StreamManagerEvents> {
 
   private statusOf(e: Entry): StreamStatus {
     if (e.session) return e.session.status(e.enabled);
-    const base: StreamStatus = {
+    const base = idleStreamStatus({
       streamId: e.config.id,
       sourceId: e.config.sourceId,
       enabled: e.enabled,
@@ -252,15 +253,9 @@ export class StreamManager extends EventEmitter<StreamManagerEvents> {
       format: e.config.format,
       mount: e.config.mount,
       message: null,
-      uptimeS: 0,
-      bytesSent: 0,
-      bitrateKbps: null,
-      reconnects: 0,
-      droppedBytes: 0,
-      lastError: null,
       listeners: e.listeners,
       peakListeners: e.peak,
-    };
+    });
     if (!e.enabled) return base;
     if (this.password(e) === null) {
       return { ...base, state: 'error', message: 'No source password stored for this stream: enter it in the stream settings.' };

@@ -1,0 +1,19 @@
+import type { StreamStatus } from '../../contract';
+
+/** A stream's status while nothing is flowing: counters zero, listeners as last known. */
+export function idleStreamStatus(
+  s: Pick<StreamStatus, 'streamId' | 'sourceId' | 'enabled' | 'state' | 'format' | 'mount' | 'message'> &
+    Partial<Pick<StreamStatus, 'listeners' | 'peakListeners'>>,
+): StreamStatus {
+  return {
+    uptimeS: 0,
+    bytesSent: 0,
+    bitrateKbps: null,
+    reconnects: 0,
+    droppedBytes: 0,
+    lastError: null,
+    listeners: null,
+    peakListeners: null,
+    ...s,
+  };
+}
