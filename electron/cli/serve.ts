@@ -121,6 +121,9 @@ export async function main(argv: string[]): Promise<number> {
   mkdirSync(dataDir, { recursive: true });
   const token = values.token ?? randomToken();
   const logger = createLogger(values['log-level']);
+  // A monitoring station stays up: an unexpected error is logged loudly, not fatal.
+  process.on('unhandledRejection', (err) => logger.error({ err: String(err) }, 'unhandled rejection'));
+  process.on('uncaughtException', (err) => logger.error({ err: err.stack ?? String(err) }, 'uncaught exception'));
   const engine = new Engine({
     dataDir,
     settingsFile: values.settings ? resolve(values.settings) : undefined,

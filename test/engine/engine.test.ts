@@ -31,8 +31,13 @@ describe('Engine', () => {
     await waitFor('EOM', () => events.find((e) => e.kind === 'eom'), 25_000);
     expect(events.filter((e) => e.kind === 'header')).toHaveLength(1);
     expect(events.filter((e) => e.kind === 'eom')).toHaveLength(1);
+    expect(header.text).toMatch(/^A broadcast station or cable system has issued a Required Weekly Test for Jackson County, MO;/);
+    expect(events.some((e) => e.kind === 'attention')).toBe(true);
     const snap = te.engine.snapshot();
-    expect(snap.recentEvents.some((e) => e.kind === 'header' && e.raw === header.raw)).toBe(true);
+    const inStatus = snap.recentEvents.find((e) => e.kind === 'header' && e.raw === header.raw);
+    expect(inStatus).toMatchObject({ sourceId: 'demo', text: header.text });
+    expect(snap.activeAlerts.map((a) => a.event)).toEqual(['RWT']);
+    expect(await te.engine.call('alerts.list', {})).toHaveLength(1);
   }, 40_000);
 
   it('refuses bad settings with the field named and keeps the old ones', async () => {

@@ -74,7 +74,15 @@ export class SourcePipeline extends EventEmitter<PipelineEvents> implements PcmB
     this.worker = worker;
     this.sampleBase += this.workerSamples;
     this.workerSamples = 0;
-    worker.on('message', (msg: FromWorker) => this.onMessage(msg));
+    worker.on('message', (msg: FromWorker) => {
+      // A failing consumer (a full disk under the alert store, say) must not take the engine
+      // down with it, nor stop this source's other consumers: log it and go on.
+      try {
+        this.onMessage(msg);
+      } catch (err) {
+        this.emit('log', 'error', `${this.sourceId}: handling ${msg.type} failed: ${(err as Error).message}`);
+      }
+    });
     worker.on('error', (err) => {
       this.emit('log', 'error', `${this.sourceId}: worker crashed: ${err.message}`);
     });
