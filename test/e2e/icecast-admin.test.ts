@@ -74,6 +74,8 @@ describe('Icecast admin viewer and stream toggle against a real icecast2', () =>
     ({ page, problems } = await openConsole(browser, serve.url, (p) =>
       p.on('websocket', (ws) => ws.on('framereceived', (f) => framesIn.push(typeof f.payload === 'string' ? f.payload : f.payload.toString('utf8')))),
     ));
+    // A missing element fails within a few poll intervals, not at the 60 s test timeout.
+    page.setDefaultTimeout(10_000);
   });
 
   afterAll(async () => {
@@ -175,8 +177,9 @@ describe('Icecast admin viewer and stream toggle against a real icecast2', () =>
     await gotoTab('settings', 'stream-editor');
     await page.getByRole('button', { name: 'Add stream' }).click();
     const editor = page.getByTestId('stream-editor');
-    await expect(editor.getByLabel('Source', { exact: true }).inputValue()).resolves.toBe('demo');
-    await editor.getByLabel('Bitrate', { exact: true }).fill('64');
+    // The first select is the source (its label's name includes the chosen option).
+    await expect(editor.locator('select').first().inputValue()).resolves.toBe('demo');
+    await editor.getByLabel('Bitrate').fill('64');
     await editor.getByLabel('Port', { exact: true }).fill(String(ice.port));
     await editor.getByLabel('Source password', { exact: true }).fill(ice.sourcePassword);
     const mount = await editor.getByLabel('Mount', { exact: true }).inputValue();
@@ -189,6 +192,8 @@ describe('Icecast admin viewer and stream toggle against a real icecast2', () =>
     await gotoTab('console', 'source-card-demo');
     const toggle = page.getByTestId('stream-toggle-demo');
     await expect.poll(() => streamState('demo-mp3'), { timeout: 10_000 }).toBe('off');
+    // The new stream replaced the "not configured" row.
+    await expect(page.getByTestId('source-card-demo').locator('.stream-row').count()).resolves.toBe(1);
     await toggle.click();
     await expect.poll(() => streamState('demo-mp3'), { timeout: 15_000 }).toBe('live');
     await expect.poll(serverMounts, { timeout: 10_000 }).toContain(mount);

@@ -147,7 +147,8 @@ export class StreamSession extends EventEmitter<SessionEvents> {
       ogg: encoder.plan.framing === 'ogg',
       bytesPerSecond: (encoder.plan.bitrateKbps * 1000) / 8,
       ice: {
-        name: c.name,
+        // Unnamed streams carry the source name, not Icecast's "Unspecified name".
+        name: c.name ?? this.fallbackTitle ?? undefined,
         description: c.description,
         genre: c.genre,
         public: c.public ?? false,

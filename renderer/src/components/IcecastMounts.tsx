@@ -6,6 +6,9 @@ import { bytes, duration } from '../lib/format';
 import { useConsole } from '../store/console-store';
 import { ConfirmBar, type PendingAction } from './ConfirmBar';
 
+/** What Icecast 2.4 reports for a source that sent no ice-name: noise, not a name. */
+const ICECAST_NO_NAME = 'Unspecified name';
+
 type Outcome = { ok: boolean; message: string } | null;
 
 /** Every mount on the server (ours marked), its listeners, and the admin actions, each confirmed. */
@@ -17,6 +20,9 @@ export function IcecastMounts() {
   const [outcome, setOutcome] = useState<Outcome>(null);
   const [edit, setEdit] = useState<{ mount: string; kind: 'metadata' | 'move'; value: string } | null>(null);
   const [listenersVersion, setListenersVersion] = useState(0);
+  // Icecast drops a kicked client on its next pass, so a list read right after the kick may
+  // still show it. Client ids are never reused while the server runs: hide kicked ones.
+  const [kicked, setKicked] = useState<ReadonlySet<string>>(() => new Set());
 
   const act = (text: string, action: IcecastAction) =>
     setPending({
@@ -25,6 +31,7 @@ export function IcecastMounts() {
         try {
           const r = await api.call('icecast.action', action);
           setOutcome(r);
+          if (r.ok && action.action === 'kick') setKicked((k) => new Set(k).add(`${action.mount}#${action.clientId}`));
         } catch (err) {
           setOutcome({ ok: false, message: toContractError(err).message });
         }
@@ -111,6 +118,7 @@ export function IcecastMounts() {
                 onKill={() => act(`Disconnect the source feeding ${m.mount}${m.ours ? ' (one of OUR streams: it will reconnect)' : ''}`, { action: 'killSource', mount: m.mount })}
                 onKick={(l) => act(`Kick listener ${l.id} (${l.ip}) from ${m.mount}`, { action: 'kick', mount: m.mount, clientId: l.id })}
                 listenersVersion={listenersVersion}
+                kicked={kicked}
               />
             ))}
           </tbody>
@@ -130,6 +138,7 @@ function MountRows(props: {
   onKill(): void;
   onKick(l: IcecastListener): void;
   listenersVersion: number;
+  kicked: ReadonlySet<string>;
 }) {
   const { m, admin } = props;
   return (
@@ -137,7 +146,7 @@ function MountRows(props: {
       <tr data-testid={`mount-${m.mount}`}>
         <td>
           <span className="mono">{m.mount}</span> {m.ours && <span className="badge program-badge">OURS</span>}
-          {m.name && <div className="muted small">{m.name}</div>}
+          {m.name && m.name !== ICECAST_NO_NAME && <div className="muted small">{m.name}</div>}
         </td>
         <td className="nowrap">
           <strong>{m.listeners}</strong>
@@ -176,7 +185,7 @@ function MountRows(props: {
       {props.open && (
         <tr className="sub-row">
           <td colSpan={6}>
-            <Listeners mount={m.mount} onKick={props.onKick} version={props.listenersVersion} />
+            <Listeners mount={m.mount} onKick={props.onKick} version={props.listenersVersion} kicked={props.kicked} />
           </td>
         </tr>
       )}
@@ -184,13 +193,14 @@ function MountRows(props: {
   );
 }
 
-function Listeners({ mount, onKick, version }: { mount: string; onKick(l: IcecastListener): void; version: number }) {
+function Listeners(props: { mount: string; onKick(l: IcecastListener): void; version: number; kicked: ReadonlySet<string> }) {
+  const { mount, onKick, version, kicked } = props;
   const api = useApi();
-  const [list, setList] = useState<IcecastListener[] | null>(null);
+  const [loaded, setLoaded] = useState<IcecastListener[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(async () => {
     try {
-      setList(await api.call('icecast.listeners', { mount }));
+      setLoaded(await api.call('icecast.listeners', { mount }));
       setError(null);
     } catch (err) {
       setError(toContractError(err).message);
@@ -203,7 +213,8 @@ function Listeners({ mount, onKick, version }: { mount: string; onKick(l: Icecas
   }, [load, version]);
 
   if (error) return <div className="error-box">Could not list listeners: {error}</div>;
-  if (!list) return <div className="muted small">Loading listeners…</div>;
+  if (!loaded) return <div className="muted small">Loading listeners…</div>;
+  const list = loaded.filter((l) => !kicked.has(`${mount}#${l.id}`));
   if (list.length === 0) return <div className="muted small">No listeners on {mount}.</div>;
   return (
     <table className="events listeners" data-testid={`listeners-${mount}`}>

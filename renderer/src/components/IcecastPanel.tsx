@@ -3,6 +3,7 @@ import type { IcecastTestResult, IcecastView } from '@contract';
 import { useApi } from '../api/context';
 import { toContractError } from '../api/validated-api';
 import { useConsole } from '../store/console-store';
+import { count } from '../lib/format';
 import { refreshIcecast } from '../store/sync';
 import { IcecastMounts } from './IcecastMounts';
 
@@ -41,7 +42,9 @@ export function IcecastPanel() {
           <dl className="kv">
             <dt>Server</dt>
             <dd>
-              {s.serverId ?? 'Icecast'} {s.version ? `(${s.version})` : ''}
+              {s.serverId ?? 'Icecast'}
+              {/* Icecast's server id already carries its version ("Icecast 2.4.4"). */}
+              {s.version && !(s.serverId ?? '').includes(s.version) ? ` (${s.version})` : ''}
             </dd>
             {s.host && (
               <>
@@ -69,7 +72,7 @@ export function IcecastPanel() {
             )}
             <dt>Totals</dt>
             <dd>
-              {s.listeners ?? '—'} listeners · {s.sources ?? '—'} sources · {s.clients ?? '—'} clients
+              {count(s.listeners, 'listener')} · {count(s.sources, 'source')} · {count(s.clients, 'client')}
             </dd>
             <dt>Updated</dt>
             <dd>{new Date(stats.receivedAt).toLocaleTimeString()}</dd>

@@ -43,7 +43,9 @@ export function StreamEditor({ streams, sources, onChanged }: { streams: StreamC
     setBusy(true);
     try {
       const statuses = await api.call('streams.configure', draft.password ? { stream: parsed.data, password: draft.password } : { stream: parsed.data });
-      useConsole.getState().mergeStreams(statuses);
+      // The answer is every stream of that source: it replaces the source's rows, including
+      // the "not configured" placeholder of a source that had none.
+      useConsole.getState().mergeStreams(statuses, parsed.data.sourceId);
       setDraft(null);
       setError(null);
       onChanged();

@@ -44,3 +44,9 @@ export function bytes(n: number): string {
   if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
   return `${(n / 1024 ** 3).toFixed(2)} GiB`;
 }
+
+/** "1 listener", "2 listeners", "— listeners" when the server did not say. */
+export function count(n: number | null | undefined, word: string): string {
+  if (n === null || n === undefined) return `— ${word}s`;
+  return `${n} ${n === 1 ? word : `${word}s`}`;
+}
