@@ -170,6 +170,10 @@ describe('console in Chromium against `eas-console serve`', () => {
     // Settings loaded from the engine (not stuck on "Loading…") and it shows the demo source.
     await page.getByTestId('tab-settings').click();
     await page.getByTestId('stream-editor').waitFor({ state: 'visible', timeout: 10_000 });
+    // The source picker offers the NOAA channels (and the engine's ALSA scan) and fills the URI.
+    const row = page.locator('table.settings-sources tbody tr').first();
+    await row.locator('select.source-picker').selectOption({ label: 'WX1 162.550 MHz' });
+    await expect(row.locator('input.mono.wide').inputValue()).resolves.toBe('rtlsdr:?freq=162550000&rate=1024000&gain=auto&mode=nfm');
     await page.getByTestId('tab-console').click();
     expect(problems).toEqual({ console: [], pageErrors: [], csp: [] });
   });

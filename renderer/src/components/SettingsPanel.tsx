@@ -3,6 +3,7 @@ import { parseSourceUri, SourceUriError, type Settings, type SourceConfig } from
 import { useApi } from '../api/context';
 import { toContractError } from '../api/validated-api';
 import { useConsole } from '../store/console-store';
+import { SourcePicker } from './SourcePicker';
 import { StreamEditor } from './StreamEditor';
 
 type Draft = Pick<Settings, 'stationName' | 'failover' | 'sources'>;
@@ -156,6 +157,7 @@ export function SettingsPanel() {
               </td>
               <td>
                 <input className="mono wide" value={s.uri} onChange={(e) => setSource(i, { uri: e.target.value })} />
+                <SourcePicker onPick={(uri) => setSource(i, { uri })} />
                 {uriErrors[i] && <div className="error-text">{uriErrors[i]}</div>}
               </td>
               <td>
