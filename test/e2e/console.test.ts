@@ -1,47 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, launchChromium, openConsole, type PageProblems } from './chromium';
 import { ROOT, startServe, type ServeProcess } from './serve-process';
 
-const CHROMIUM = '/usr/bin/chromium';
 const OUTPUT = join(ROOT, 'test', 'e2e', 'output');
-
-/** What a page did that a station engineer would call broken. */
-interface PageProblems {
-  console: string[];
-  pageErrors: string[];
-  csp: string[];
-}
-
-async function ensureRendererBuilt(): Promise<void> {
-  if (existsSync(join(ROOT, 'dist', 'renderer', 'index.html'))) return;
-  // The test command builds first; building here keeps `vitest run test/e2e` usable alone.
-  const { build } = await import('vite');
-  await build({ configFile: join(ROOT, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
-}
-
-/** Opens the console in a fresh page and records console errors, page errors and CSP violations. */
-async function openConsole(browser: Browser, url: string): Promise<{ page: Page; problems: PageProblems }> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  const problems: PageProblems = { console: [], pageErrors: [], csp: [] };
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.console.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.pageErrors.push(e.message));
-  await page.exposeFunction('__reportCsp', (v: string) => problems.csp.push(v));
-  // Injected by the browser driver, so the page's own CSP does not apply to it. A string:
-  // this file is type-checked without DOM types.
-  await page.addInitScript({
-    content: `document.addEventListener('securitypolicyviolation', (e) => {
-      window.__reportCsp(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline'));
-    });`,
-  });
-  await page.goto(url);
-  return { page, problems };
-}
 
 async function demoSourceId(page: Page): Promise<string> {
   const card = page.locator('[data-testid^="source-card-"]').first();
@@ -81,26 +47,11 @@ describe('console in Chromium against `eas-console serve`', () => {
   const serveArgs = (port: number) => ['--port', String(port), '--token', token, '--data-dir', dataDir, '--source', 'demo:?first=1&every=0'];
 
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist', 'node', 'cli.js'))) {
-      throw new Error('dist/node/cli.js is missing: run `npm run build` before the e2e tests (npm test does).');
-    }
-    await ensureRendererBuilt();
+    await ensureBuilt();
     mkdirSync(OUTPUT, { recursive: true });
     dataDir = mkdtempSync(join(tmpdir(), 'eas-e2e-'));
     serve = await startServe(serveArgs(0));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     ({ page, problems } = await openConsole(browser, serve.url));
   });
 
