@@ -30,8 +30,16 @@ Runs the console engine headless and serves the UI to a browser.
                      alsa:DEVICE, rtlsdr:?freq=..., rtltcp://HOST:PORT?freq=..., http(s)://...
   --stream URL       stream the source given just before it to Icecast, for this run (repeatable):
                      icecast://source:PASSWORD@HOST:PORT/MOUNT?format=mp3|vorbis|opus|aac&bitrate=128
+  --terminal         offer a shell in the Diagnostics tab (a remote shell for anyone with the token:
+                     allowed only with a loopback --host; reach it from elsewhere through an SSH tunnel)
   --log-level LEVEL  fatal|error|warn|info|debug (default info)
 `;
+
+/** True for addresses only this machine can reach (the whole 127/8 block, ::1, localhost). */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || /^::ffff:127(\.\d{1,3}){3}$/.test(h);
+}
 
 /** Sources given with --source become configs with ids src1, src2, ... and priorities after the saved ones. */
 export function sourcesFromUris(uris: string[]): SourceConfig[] {
@@ -91,6 +99,7 @@ export async function main(argv: string[]): Promise<number> {
         source: { type: 'string', multiple: true, default: [] },
         stream: { type: 'string', multiple: true, default: [] },
         'log-level': { type: 'string', default: 'info' },
+        terminal: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -117,6 +126,15 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${(err as Error).message}\n`);
     return 2;
   }
+  const host = values.host!;
+  if (values.terminal && !isLoopbackHost(host)) {
+    // Refused outright rather than ignored: the operator asked for something unsafe and should know.
+    process.stderr.write(
+      `--terminal needs a loopback --host (127.0.0.1, ::1 or localhost), got "${host}": over the network the terminal ` +
+        'would be a remote shell. Bind to 127.0.0.1 and use an SSH tunnel (ssh -L 8080:127.0.0.1:8080 station) to reach it.\n',
+    );
+    return 2;
+  }
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
   mkdirSync(dataDir, { recursive: true });
   const token = values.token ?? randomToken();
@@ -132,6 +150,7 @@ export async function main(argv: string[]): Promise<number> {
     mode: 'serve',
     version: appVersion(),
     logger,
+    terminal: values.terminal === true,
   });
   try {
     await engine.start();
@@ -142,7 +161,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   let server;
   try {
-    server = await startServer({ engine, host: values.host!, port, token, rendererDir: join(packageRoot(), 'dist', 'renderer') });
+    server = await startServer({ engine, host, port, token, rendererDir: join(packageRoot(), 'dist', 'renderer') });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const hint = e.code === 'EADDRINUSE' ? ` — port ${port} is in use; pick another with --port` : '';
@@ -150,7 +169,7 @@ export async function main(argv: string[]): Promise<number> {
     await engine.stop();
     return 1;
   }
-  if (values.host !== '127.0.0.1' && values.host !== 'localhost' && values.host !== '::1') {
+  if (!isLoopbackHost(host)) {
     process.stderr.write(`warning: serving on ${values.host}: anyone who can reach it and has the token can watch the station\n`);
   }
   process.stdout.write(`EAS console serving at ${server.url}\n`);

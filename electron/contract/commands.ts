@@ -12,6 +12,7 @@ import {
 import { AlsaDeviceInfo } from './sources/alsa-uri';
 import { IcecastAction, IcecastConfigure, IcecastListener, IcecastStatsView, IcecastTestResult, IcecastView } from './icecast';
 import { StreamConfig } from './dto';
+import { terminalCommands } from './terminal';
 
 const None = z.object({}).strict();
 const Limit = z.number().int().min(1).max(1000);
@@ -55,6 +56,7 @@ export const commands = {
   /** Settings as the UI may see them: secrets are never included. */
   'settings.get': { args: None, result: Settings },
   'settings.update': { args: SettingsPatch, result: Settings },
+  ...terminalCommands,
 } as const;
 
 export type Commands = typeof commands;

@@ -212,6 +212,9 @@ export type DecoderEvent = z.infer<typeof DecoderEvent>;
 
 export const AlertLocation = z.object({ code: z.string(), name: z.string() });
 
+export const AlertRecording = z.object({ durationS: z.number().nonnegative().nullable(), complete: z.boolean() });
+export type AlertRecording = z.infer<typeof AlertRecording>;
+
 export const Alert = z.object({
   id: z.string(),
   sourceId: Id,
@@ -228,6 +231,12 @@ export const Alert = z.object({
   text: z.string(),
   receivedAt: IsoTime,
   active: z.boolean(),
+  /**
+   * The audio the station kept of this alert (pre-roll to after the EOM), played through
+   * ConsoleApi.alertAudioUrl. Null when none; rows stored before recordings existed parse as null.
+   * `complete` is false while it is being written, or when the engine stopped before it was closed.
+   */
+  recording: AlertRecording.nullable().default(null),
 });
 export type Alert = z.infer<typeof Alert>;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Alert, DecoderEvent, LevelFrame, ProgramChange, SourceStatus, StreamStatus } from './dto';
 import { IcecastStatsView, IcecastView } from './icecast';
+import { terminalEvents } from './terminal';
 
 /** Events the engine pushes. High-rate data (levels) is batched before it gets here. */
 export const events = {
@@ -13,6 +14,7 @@ export const events = {
   'icecast.changed': IcecastView,
   'alerts.changed': z.object({ active: z.array(Alert) }),
   log: z.object({ level: z.enum(['info', 'warn', 'error']), message: z.string(), at: z.string() }),
+  ...terminalEvents,
 } as const;
 
 export type Events = typeof events;

@@ -5,6 +5,7 @@ export * from './errors';
 export * from './events';
 export * from './icecast';
 export * from './stream-uri';
+export * from './terminal';
 export * from './sources/uri';
 export * from './validate';
 export * from './wire';

@@ -36,9 +36,10 @@ import { DecoderLog } from './decoder-log';
 import { HealthMonitor } from './health-monitor';
 import { silentLogger, type Logger } from './log';
 import type { CaptureState, WorkerDecoderEvent } from './pipeline/messages';
-import { SourcePipeline } from './pipeline/source-pipeline';
+import { SourcePipeline, type PipelineRecording } from './pipeline/source-pipeline';
 import { SettingsStore } from './settings-store';
 import { ProgramSelection } from '../core/sources';
+import { TerminalService } from './terminal-service';
 
 export interface EngineOptions {
   dataDir: string;
@@ -55,6 +56,8 @@ export interface EngineOptions {
   secrets?: SecretStore;
   /** Level batch period in ms (16-50). */
   levelBatchMs?: number;
+  /** Serve mode: offer the Diagnostics terminal (`serve --terminal`, loopback only). Electron always does. */
+  terminal?: boolean;
 }
 
 type EventArgs = { [E in EventName]: [EventPayload<E>] };
@@ -76,6 +79,7 @@ export class Engine extends EventEmitter<EventArgs> {
   readonly secrets: SecretStore;
   readonly streams: StreamManager;
   readonly icecast: IcecastService;
+  readonly terminal: TerminalService;
   private activeKey = '';
   private lastExpiryCheck = 0;
   private readonly programChanges: ProgramChange[] = [];
@@ -87,6 +91,8 @@ export class Engine extends EventEmitter<EventArgs> {
   private healthTimer: NodeJS.Timeout | null = null;
   private eventSeq = 0;
   private running = false;
+  /** Per source, the recording being written and the alerts it holds. */
+  private readonly openRecordings = new Map<string, { file: string; alertIds: string[] }>();
 
   constructor(private readonly opts: EngineOptions) {
     super();
@@ -117,6 +123,12 @@ export class Engine extends EventEmitter<EventArgs> {
     this.icecast.on('stats', (v) => this.emit('icecast.stats', v));
     for (const e of this.alerts.recentEvents(200)) this.decoderLog.add(e);
     this.refreshActive(new Date());
+    this.terminal = new TerminalService({
+      mode: opts.mode,
+      enabled: opts.terminal === true,
+      onOutput: (o) => this.emit('terminal.output', o),
+      onExit: (e) => this.emit('terminal.exit', e),
+    });
   }
 
   async start(): Promise<void> {
@@ -149,6 +161,7 @@ export class Engine extends EventEmitter<EventArgs> {
     this.health.stop();
     await this.streams.close();
     await this.icecast.stop();
+    await this.terminal.stop();
     await Promise.all([...this.pipelines.values()].map((p) => p.stop()));
     this.pipelines.clear();
     this.alerts.close();
@@ -164,7 +177,7 @@ export class Engine extends EventEmitter<EventArgs> {
     if (this.pipelines.has(config.id)) {
       throw new ContractError('invalid_settings', `duplicate source id "${config.id}"`, 'sources');
     }
-    const p = new SourcePipeline(config, this.opts.levelBatchMs ?? 33);
+    const p = new SourcePipeline(config, this.opts.levelBatchMs ?? 33, this.opts.dataDir);
     this.configs.set(config.id, config);
     this.pipelines.set(config.id, p);
     p.on('levels', (lv) => {
@@ -186,6 +199,7 @@ export class Engine extends EventEmitter<EventArgs> {
     });
     p.on('decoder', (ev) => this.onDecoder(config.id, ev));
     p.on('log', (level, message) => this.logEvent(level, message));
+    p.on('recording', (r) => this.onRecording(config.id, r));
     p.start();
     this.streams.attachSource(p, { name: config.name });
   }
@@ -223,6 +237,11 @@ export class Engine extends EventEmitter<EventArgs> {
         const alert = toAlertDto(d.alert, { id: base.id, sourceId, now });
         event = { ...base, kind: 'header', raw: ev.raw, text: alert.text, detail: { bursts: ev.bursts, ...alertDetail(d.alert) } };
         this.alerts.addAlert(alert);
+        const rec = this.openRecordings.get(sourceId);
+        if (rec) {
+          rec.alertIds.push(alert.id);
+          this.alerts.setRecording(alert.id, rec.file, { durationS: null, complete: false });
+        }
         this.refreshActive(now);
         this.streams.setAlert(sourceId, alertStreamTitle(alert), { expiresAt: alert.expiresAt });
         break;
@@ -421,6 +440,28 @@ export class Engine extends EventEmitter<EventArgs> {
     return this.icecast.view();
   }
 
+  /** The worker posts a recording's start just before the header that caused it. */
+  private onRecording(sourceId: string, r: PipelineRecording): void {
+    if (r.phase === 'start') {
+      this.openRecordings.set(sourceId, { file: r.file, alertIds: [] });
+      return;
+    }
+    const rec = this.openRecordings.get(sourceId);
+    if (rec?.file === r.file) this.openRecordings.delete(sourceId);
+    if (r.error) this.logEvent('error', `${sourceId}: ${r.error}`);
+    for (const id of rec?.file === r.file ? rec.alertIds : []) {
+      this.alerts.setRecording(id, r.file, { durationS: r.durationS, complete: r.error === null });
+    }
+    // The active alerts carry the recording too: make the next refresh send them again.
+    this.activeKey = '';
+    this.refreshActive(new Date());
+  }
+
+  /** The audio file of an alert (for serve mode's /api/alerts/<id>/audio and Electron's eas-media:). */
+  alertRecordingFile(alertId: string): string | null {
+    return this.alerts.recordingFile(alertId);
+  }
+
   activeAlerts(): Alert[] {
     return this.activeCache;
   }
@@ -516,6 +557,14 @@ export class Engine extends EventEmitter<EventArgs> {
       }
       case 'settings.get':
         return this.settings.get();
+      case 'terminal.open':
+        return this.terminal.open(args as CommandArgs<'terminal.open'>);
+      case 'terminal.input':
+        return this.terminal.input(args as CommandArgs<'terminal.input'>);
+      case 'terminal.resize':
+        return this.terminal.resize(args as CommandArgs<'terminal.resize'>);
+      case 'terminal.close':
+        return this.terminal.close(args as CommandArgs<'terminal.close'>);
       case 'settings.update': {
         const before = this.settings.get();
         const after = this.settings.update(args);

@@ -1,9 +1,9 @@
 // Electron shell, kept thin: window, tray, notifications and IPC wiring. The station itself
 // is the Engine, which also runs without Electron (serve mode).
-import { app, BrowserWindow, ipcMain, Menu, Notification, session, Tray, nativeImage, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, net, Notification, protocol, session, Tray, nativeImage, type IpcMainInvokeEvent } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ContractError, IPC_CALL, IPC_EVENT, type EventName } from '../contract';
+import { ContractError, IPC_CALL, IPC_EVENT, MEDIA_SCHEME, type EventName } from '../contract';
 import { events as eventSchemas } from '../contract/events';
 import { defaultDataDir } from '../engine/data-dir';
 import { Engine } from '../engine/engine';
@@ -19,6 +19,10 @@ let win: BrowserWindow | null = null;
 let tray: Tray | null = null;
 
 app.enableSandbox();
+// Recorded alert audio: privileged so <audio> can stream it and fetch() can read it for the waveform.
+protocol.registerSchemesAsPrivileged([
+  { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, corsEnabled: true } },
+]);
 if (!app.requestSingleInstanceLock()) app.quit();
 
 const logger = createLogger();
@@ -83,6 +87,19 @@ void app.whenReady().then(async () => {
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
   session.defaultSession.webRequest.onHeadersReceived((details, cb) => {
     cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
+  });
+  protocol.handle(MEDIA_SCHEME, async (req) => {
+    // eas-media://alerts/<id>/audio: host "alerts", path "/<id>/audio".
+    const url = new URL(req.url);
+    const m = url.host === 'alerts' ? /^\/([^/]+)\/audio$/.exec(url.pathname) : null;
+    const file = m ? engine.alertRecordingFile(decodeURIComponent(m[1]!)) : null;
+    if (!file) return new Response('This alert has no recorded audio.', { status: 404 });
+    const res = await net.fetch(pathToFileURL(file).href, { headers: req.headers });
+    // The page is file:// (an opaque origin), so fetch() for the waveform needs CORS allowed.
+    const headers = new Headers(res.headers);
+    headers.set('access-control-allow-origin', '*');
+    headers.set('content-type', 'audio/wav');
+    return new Response(res.body, { status: res.status, headers });
   });
   await engine.start();
   win = createWindow();

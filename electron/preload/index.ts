@@ -1,7 +1,16 @@
 // The renderer's only door to the app: window.eas, a ConsoleApi built from the contract.
 // Calls are validated here before they cross (and again in the main process).
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { ContractError, IPC_CALL, IPC_EVENT, isEventName, validateCall, type ContractErrorData } from '../contract';
+import {
+  alertAudioPath,
+  ContractError,
+  IPC_CALL,
+  IPC_EVENT,
+  isEventName,
+  MEDIA_SCHEME,
+  validateCall,
+  type ContractErrorData,
+} from '../contract';
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: ContractErrorData };
 
@@ -23,6 +32,10 @@ const api = {
     };
     ipcRenderer.on(IPC_EVENT, handler);
     return () => ipcRenderer.removeListener(IPC_EVENT, handler);
+  },
+  alertAudioUrl(alertId: unknown): string {
+    if (typeof alertId !== 'string') throw new Error('alertAudioUrl needs an alert id');
+    return `${MEDIA_SCHEME}://${alertAudioPath(alertId)}`;
   },
 };
 

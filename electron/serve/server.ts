@@ -11,6 +11,7 @@ import {
 } from '../contract';
 import { events as eventSchemas } from '../contract/events';
 import type { Engine } from '../engine/engine';
+import { alertAudioId, sendAlertAudio } from './alert-audio';
 import { requestToken, TOKEN_COOKIE, tokenMatches } from './auth';
 import { CSP, serveStatic } from './static-files';
 
@@ -74,6 +75,14 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     }
     if (url.pathname === '/api/status') {
       sendJson(res, 200, engine.snapshot());
+      return;
+    }
+    const audioId = alertAudioId(url.pathname);
+    if (audioId !== null) {
+      sendAlertAudio(engine.alertRecordingFile(audioId), res, req.method === 'HEAD').catch((err: Error) => {
+        if (!res.headersSent) res.writeHead(500).end(err.message);
+        else res.destroy();
+      });
       return;
     }
     if (url.pathname.startsWith('/api/')) {

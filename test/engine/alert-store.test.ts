@@ -20,7 +20,7 @@ function alert(id: string, raw: string, receivedAt: string, expiresAt: string, s
   return {
     id, sourceId, raw, originator: 'WXR', originatorName: 'National Weather Service', event: 'TOR', eventName: 'Tornado Warning',
     category: 'warning', locations: [{ code: '029095', name: 'Jackson County, MO' }], issuedAt: receivedAt, expiresAt,
-    callsign: 'KEAX/NWS', text: 'text', receivedAt, active: true,
+    callsign: 'KEAX/NWS', text: 'text', receivedAt, active: true, recording: null,
   };
 }
 

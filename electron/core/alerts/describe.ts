@@ -156,6 +156,7 @@ export function toAlertDto(a: DescribedAlert, ids: { id: string; sourceId: strin
     text: a.text,
     receivedAt: a.receivedAt.toISOString(),
     active: ids.active ?? a.expiresAt.getTime() > now.getTime(),
+    recording: null,
   };
 }
 

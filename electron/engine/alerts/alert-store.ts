@@ -1,7 +1,13 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Alert, DecoderEvent, type Alert as AlertT, type DecoderEvent as DecoderEventT } from '../../contract';
+import {
+  Alert,
+  DecoderEvent,
+  type Alert as AlertT,
+  type AlertRecording,
+  type DecoderEvent as DecoderEventT,
+} from '../../contract';
 
 /**
  * Alert history and decoder events in SQLite. WAL mode with synchronous=NORMAL: a crash
@@ -38,6 +44,10 @@ export class AlertStore {
         json TEXT NOT NULL
       );
     `);
+    // The recording's path stays out of the DTO (the renderer never sees file paths); added by
+    // ALTER so history files from before recordings keep working.
+    const cols = this.db.prepare('PRAGMA table_info(alerts)').all() as Array<{ name: string }>;
+    if (!cols.some((c) => c.name === 'recording_file')) this.db.exec('ALTER TABLE alerts ADD COLUMN recording_file TEXT');
     this.insertAlertStmt = this.db.prepare(
       'INSERT OR IGNORE INTO alerts (id, raw, source_id, received_at, expires_at, json) VALUES (?, ?, ?, ?, ?, ?)',
     );
@@ -46,6 +56,19 @@ export class AlertStore {
 
   addAlert(a: AlertT): void {
     this.insertAlertStmt.run(a.id, a.raw, a.sourceId, a.receivedAt, a.expiresAt, JSON.stringify(a));
+  }
+
+  /** Links an alert to its audio file, and updates what the DTO says about it. */
+  setRecording(alertId: string, file: string, recording: AlertRecording): void {
+    this.db
+      .prepare("UPDATE alerts SET recording_file = ?, json = json_set(json, '$.recording', json(?)) WHERE id = ?")
+      .run(file, JSON.stringify(recording), alertId);
+  }
+
+  /** The audio file of an alert, or null when it has none. */
+  recordingFile(alertId: string): string | null {
+    const row = this.db.prepare('SELECT recording_file FROM alerts WHERE id = ?').get(alertId) as { recording_file: string | null } | undefined;
+    return row?.recording_file ?? null;
   }
 
   addEvent(e: DecoderEventT): void {

@@ -2,7 +2,8 @@ import type { SourceSpec } from '../../contract';
 
 /** Messages between the engine (main thread) and a source worker. Plain data only. */
 export type ToWorker =
-  | { type: 'start'; sourceId: string; spec: SourceSpec; batchMs: number }
+  /** `dataDir`: where alert recordings go (DATA_DIR/recordings/...); null records nothing. */
+  | { type: 'start'; sourceId: string; spec: SourceSpec; batchMs: number; dataDir: string | null }
   /** Whether the main thread wants PCM blocks (streams, recorder); off by default. */
   | { type: 'tap'; pcm: boolean }
   | { type: 'stop' };
@@ -29,4 +30,6 @@ export type FromWorker =
   | { type: 'signal'; db: number | null }
   | { type: 'decoder'; event: WorkerDecoderEvent }
   | { type: 'pcm'; startSample: number; block: Int16Array }
+  /** An alert recording began or was closed; `startSample` is the bus index of its first sample. */
+  | { type: 'recording'; phase: 'start' | 'end'; file: string; startSample: number; durationS: number | null; error: string | null }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };

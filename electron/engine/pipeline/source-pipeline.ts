@@ -21,6 +21,17 @@ export interface PipelineEvents {
   nowPlaying: [string | null];
   signal: [number | null];
   log: ['info' | 'warn' | 'error', string];
+  /** An alert recording began or ended (the worker writes it; only the path crosses). */
+  recording: [PipelineRecording];
+}
+
+export interface PipelineRecording {
+  phase: 'start' | 'end';
+  file: string;
+  /** Bus sample index of the file's first sample. */
+  startSample: number;
+  durationS: number | null;
+  error: string | null;
 }
 
 /**
@@ -47,6 +58,8 @@ export class SourcePipeline extends EventEmitter<PipelineEvents> implements PcmB
   constructor(
     public config: SourceConfig,
     private readonly batchMs = 33,
+    /** Where the worker writes alert recordings; null: no recordings. */
+    private readonly dataDir: string | null = null,
   ) {
     super();
     this.sourceId = config.id;
@@ -99,7 +112,7 @@ export class SourcePipeline extends EventEmitter<PipelineEvents> implements PcmB
       }, wait);
     });
     const spec = parseSourceUri(this.config.uri);
-    this.post({ type: 'start', sourceId: this.sourceId, spec, batchMs: this.batchMs });
+    this.post({ type: 'start', sourceId: this.sourceId, spec, batchMs: this.batchMs, dataDir: this.dataDir });
     if (this.pcmListeners.size > 0) this.post({ type: 'tap', pcm: true });
   }
 
@@ -141,6 +154,15 @@ export class SourcePipeline extends EventEmitter<PipelineEvents> implements PcmB
         break;
       case 'log':
         this.emit('log', msg.level, msg.message);
+        break;
+      case 'recording':
+        this.emit('recording', {
+          phase: msg.phase,
+          file: msg.file,
+          startSample: msg.startSample + this.sampleBase,
+          durationS: msg.durationS,
+          error: msg.error,
+        });
         break;
     }
   }

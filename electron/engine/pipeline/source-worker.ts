@@ -4,6 +4,7 @@ import { SameReceiver, type SameEvent } from '../../core/same';
 import { LevelMeter } from '../../core/meter/levels';
 import { CaptureError, type CaptureContext } from '../sources/adapter';
 import { createAdapter } from '../sources/registry';
+import { AlertRecorder } from '../recording/alert-recorder';
 import { Backoff, sleep } from './backoff';
 import type { CaptureState, FromWorker, ToWorker, WorkerDecoderEvent } from './messages';
 
@@ -52,9 +53,26 @@ function setState(state: CaptureState, error: CaptureError | Error | null = null
 
 async function runSource(sourceId: string, spec: ToWorker & { type: 'start' }): Promise<void> {
   const meter = new LevelMeter();
+  const recorder = spec.dataDir
+    ? new AlertRecorder({
+        dataDir: spec.dataDir,
+        sourceId,
+        sampleRate: BUS_RATE,
+        onEvent: (r) => post({ type: 'recording', ...r }),
+      })
+    : null;
   const receiver = new SameReceiver({
     sampleRate: BUS_RATE,
     onEvent: (e) => {
+      // The recording starts before the header goes out, so the engine can link it to the alert.
+      if (recorder) {
+        try {
+          if (e.type === 'header') recorder.header(e.sample);
+          else if (e.type === 'eom') recorder.eom(e.sample);
+        } catch (err) {
+          post({ type: 'log', level: 'error', message: `${sourceId}: cannot record the alert audio: ${(err as Error).message}; check that the data directory is writable` });
+        }
+      }
       const ev = toWorkerEvent(e);
       if (ev) post({ type: 'decoder', event: ev });
     },
@@ -76,6 +94,7 @@ async function runSource(sourceId: string, spec: ToWorker & { type: 'start' }): 
         setState('running');
       }
       meter.push(block);
+      recorder?.push(block);
       receiver.push(block);
       if (tapPcm) {
         const pcm = new Int16Array(block.length);
@@ -123,6 +142,7 @@ async function runSource(sourceId: string, spec: ToWorker & { type: 'start' }): 
     clearInterval(timer);
     flushLevels();
     receiver.flush();
+    await recorder?.close();
   }
   setState('stopped');
 }

@@ -49,6 +49,7 @@ export function withValidation(api: ConsoleApi, onProblem: (message: string) => 
         }
       });
     },
+    alertAudioUrl: (alertId: string) => api.alertAudioUrl(alertId),
   };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  alertAudioPath,
   ContractError,
   ContractErrorSchema,
   type CommandArgs,
@@ -126,6 +127,11 @@ export class WsConsoleApi implements ConsoleApi, ConnectionMonitor {
     return () => {
       set.delete(l);
     };
+  }
+
+  /** Relative, so it goes to the page's own origin and carries the token cookie. */
+  alertAudioUrl(alertId: string): string {
+    return `/api/${alertAudioPath(alertId)}`;
   }
 
   connection(): ConnectionState {

@@ -3,6 +3,7 @@ import type { Alert } from '@contract';
 import { useApi } from '../api/context';
 import { toContractError } from '../api/validated-api';
 import { dateClock } from '../lib/format';
+import { AlertAudio } from './AlertAudio';
 import { areas, categoryClass } from './AlertBanner';
 
 const PAGE = 100;
@@ -57,6 +58,7 @@ export function AlertHistory() {
                 <th>Areas</th>
                 <th>Expires</th>
                 <th>Header</th>
+                <th>Recording</th>
               </tr>
             </thead>
             <tbody>
@@ -70,6 +72,7 @@ export function AlertHistory() {
                   <td>{areas(a)}</td>
                   <td className="nowrap">{dateClock(a.expiresAt)}</td>
                   <td className="mono raw">{a.raw}</td>
+                  <td>{a.recording ? <AlertAudio alertId={a.id} recording={a.recording} /> : <span className="muted small">none</span>}</td>
                 </tr>
               ))}
             </tbody>
