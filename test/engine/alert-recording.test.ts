@@ -1,32 +1,25 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../electron/contract';
-import { startServer, type RunningServer } from '../../electron/serve/server';
 import { decodeWav } from '../../native/wav';
-import { startTestEngine, waitFor, type TestEngine } from '../helpers/engine';
+import { waitFor, type TestEngine } from '../helpers/engine';
+import { startTestStation, type TestStation } from '../helpers/station';
 
 const TOKEN = 'test-token-recording-0123';
+let station: TestStation;
 let te: TestEngine;
-let server: RunningServer;
 let base: string;
-let uiDir: string;
 
 beforeAll(async () => {
-  te = await startTestEngine({
+  station = await startTestStation(TOKEN, {
     sources: [{ id: 'demo', name: 'Demo station', uri: 'demo:?first=0.5&every=0', priority: 10, enabled: true }],
   });
-  uiDir = mkdtempSync(join(tmpdir(), 'eas-ui-'));
-  writeFileSync(join(uiDir, 'index.html'), '<!doctype html><title>console</title>');
-  server = await startServer({ engine: te.engine, host: '127.0.0.1', port: 0, token: TOKEN, rendererDir: uiDir });
-  base = `http://127.0.0.1:${server.port}`;
+  ({ te, base } = station);
 });
 
 afterAll(async () => {
-  await server?.close();
-  await te?.cleanup();
-  if (uiDir) rmSync(uiDir, { recursive: true, force: true });
+  await station?.cleanup();
 });
 
 const list = (): Promise<Alert[]> => te.engine.call('alerts.list', {});

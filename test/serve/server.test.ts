@@ -1,29 +1,22 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startServer, type RunningServer } from '../../electron/serve/server';
-import { startTestEngine, waitFor, type TestEngine } from '../helpers/engine';
+import type { RunningServer } from '../../electron/serve/server';
+import { waitFor, type TestEngine } from '../helpers/engine';
+import { startTestStation, type TestStation } from '../helpers/station';
 
 const TOKEN = 'test-token-0123456789';
+let station: TestStation;
 let te: TestEngine;
 let server: RunningServer;
 let base: string;
-let uiDir: string;
 
 beforeAll(async () => {
-  te = await startTestEngine();
-  uiDir = mkdtempSync(join(tmpdir(), 'eas-ui-'));
-  writeFileSync(join(uiDir, 'index.html'), '<!doctype html><title>console</title>');
-  server = await startServer({ engine: te.engine, host: '127.0.0.1', port: 0, token: TOKEN, rendererDir: uiDir });
-  base = `http://127.0.0.1:${server.port}`;
+  station = await startTestStation(TOKEN);
+  ({ te, server, base } = station);
 });
 
 afterAll(async () => {
-  await server?.close();
-  await te?.cleanup();
-  rmSync(uiDir, { recursive: true, force: true });
+  await station?.cleanup();
 });
 
 function openWs(query = `?token=${TOKEN}`, headers: Record<string, string> = {}): Promise<WebSocket> {

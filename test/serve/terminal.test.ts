@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { isLoopbackHost, main as serveMain } from '../../electron/cli/serve';
 import { ContractError } from '../../electron/contract';
-import { startServer, type RunningServer } from '../../electron/serve/server';
-import { startTestEngine, waitFor, type TestEngine } from '../helpers/engine';
+import { startTestEngine, waitFor } from '../helpers/engine';
+import { startTestStation, type TestStation } from '../helpers/station';
 
 const TOKEN = 'terminal-test-token-0123456789';
 
@@ -44,16 +41,12 @@ async function connect(port: number): Promise<Client> {
 }
 
 /** An engine (no sources: nothing but the terminal matters here) behind a real server. */
-async function station(terminal: boolean): Promise<{ te: TestEngine; server: RunningServer; uiDir: string }> {
-  const te = await startTestEngine({ sources: [] }, { terminal });
-  const uiDir = mkdtempSync(join(tmpdir(), 'eas-ui-'));
-  writeFileSync(join(uiDir, 'index.html'), '<!doctype html><title>console</title>');
-  const server = await startServer({ engine: te.engine, host: '127.0.0.1', port: 0, token: TOKEN, rendererDir: uiDir });
-  return { te, server, uiDir };
+function station(terminal: boolean): Promise<TestStation> {
+  return startTestStation(TOKEN, { sources: [] }, { terminal });
 }
 
 describe('serve without --terminal', () => {
-  let s: Awaited<ReturnType<typeof station>>;
+  let s: TestStation;
   let client: Client;
   beforeAll(async () => {
     s = await station(false);
@@ -61,9 +54,7 @@ describe('serve without --terminal', () => {
   });
   afterAll(async () => {
     client?.ws.close();
-    await s?.server.close();
-    await s?.te.cleanup();
-    rmSync(s.uiDir, { recursive: true, force: true });
+    await s?.cleanup();
   });
 
   it('refuses terminal.open with "unavailable", saying why and how to enable it', async () => {
@@ -78,7 +69,7 @@ describe('serve without --terminal', () => {
 });
 
 describe('serve --terminal on 127.0.0.1', () => {
-  let s: Awaited<ReturnType<typeof station>>;
+  let s: TestStation;
   let client: Client;
   beforeAll(async () => {
     s = await station(true);
@@ -86,9 +77,7 @@ describe('serve --terminal on 127.0.0.1', () => {
   });
   afterAll(async () => {
     client?.ws.close();
-    await s?.server.close();
-    await s?.te.cleanup();
-    rmSync(s.uiDir, { recursive: true, force: true });
+    await s?.cleanup();
   });
 
   it('runs a shell over the WebSocket: open, input, batched output, exit', async () => {
