@@ -155,12 +155,7 @@ function endBlock(st: AttentionState, emit: (e: AttentionEvent) => void): void {
       st.misses = 0;
       st.lastToneEnd = st.index;
     } else if (++st.misses >= END_MISSES) {
-      const start = toInput(st, st.activeStart);
-      const end = toInput(st, st.lastToneEnd);
-      emit({ type: 'attention', phase: 'end', sample: end, kind: st.active, durationS: (end - start) / st.inputRate });
-      st.active = null;
-      st.candidate = null;
-      st.run = 0;
+      endAttention(st, emit);
     }
     return;
   }
@@ -222,10 +217,15 @@ export function attentionPush(st: AttentionState, re: Float32Array, im: Float32A
 
 /** End of input: closes an active attention signal. */
 export function attentionFlush(st: AttentionState, emit: (e: AttentionEvent) => void): void {
-  if (!st.active) return;
+  if (st.active) endAttention(st, emit);
+}
+
+/** Reports the active signal's end (at its last tone block) and resets detection. */
+function endAttention(st: AttentionState, emit: (e: AttentionEvent) => void): void {
+  const kind = st.active!;
   const start = toInput(st, st.activeStart);
   const end = toInput(st, st.lastToneEnd);
-  emit({ type: 'attention', phase: 'end', sample: end, kind: st.active, durationS: (end - start) / st.inputRate });
+  emit({ type: 'attention', phase: 'end', sample: end, kind, durationS: (end - start) / st.inputRate });
   st.active = null;
   st.candidate = null;
   st.run = 0;
