@@ -1,17 +1,12 @@
-// Layering rules from ARCHITECTURE.md, enforced so they cannot rot:
-// electron only in electron/main and electron/preload; core and contract stay pure
-// (no node:*); the renderer sees only contract types.
+// Layering as allow-lists (eslint-rules/layering.js): each layer names what it may import and
+// the rest is refused, so a new kind of import has to be allowed on purpose. The table:
+//   contract -> zod;  core -> contract;  native -> core, contract, Node, npm;
+//   engine -> native, core, contract, Node, npm;  serve, main -> engine and below
+//   (cli also -> serve);  preload -> contract, electron;  renderer -> contract, npm (no Node).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
-
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'net', 'http', 'https', 'worker_threads', 'stream', 'crypto', 'url', 'events', 'util', 'buffer', 'zlib', 'dgram', 'tls', 'dns', 'perf_hooks', 'readline'];
-const noElectron = { regex: '^electron(/.*)?$', message: 'electron may be imported only in electron/main and electron/preload.' };
-// Anchored regexes: gitignore-style groups would also match relative paths like './events'.
-const nodeRegex = `^(node:.*|(${nodeBuiltins.slice(1).join('|')})(/.*)?)$`;
-const noNode = { regex: nodeRegex, message: 'electron/core and electron/contract are pure: no Node built-ins (they run in workers and the browser too).' };
-const layer = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
-const noUp = (dirs, why) => ({ group: dirs, message: why });
+import layering from './eslint-rules/layering.js';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test/e2e/output/**', 'bench/output/**'] },
@@ -25,28 +20,24 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/contract/**'],
-    rules: layer([noElectron, noNode, noUp(['**/core/**', '**/engine/**', '**/main/**', '**/serve/**', '**/native/**', '**/renderer/**'], 'contract imports only zod.')]),
-  },
-  {
-    files: ['electron/core/**'],
-    rules: layer([noElectron, noNode, noUp(['**/engine/**', '**/main/**', '**/preload/**', '**/serve/**', '**/native/**', '**/renderer/**'], 'core is pure: it may import only core and contract.')]),
-  },
-  {
-    files: ['electron/engine/**', 'electron/serve/**', 'native/**'],
-    rules: layer([noElectron, noUp(['**/main/**', '**/preload/**', '**/renderer/**'], 'engine, serve and native do not reach into Electron or the renderer.')]),
+    files: ['electron/**', 'native/**', 'renderer/**'],
+    plugins: { layering },
+    rules: { 'layering/allowed-imports': 'error' },
   },
   {
     files: ['renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
-    rules: layer([
-      noElectron,
-      { regex: nodeRegex, message: 'the renderer is sandboxed: no Node built-ins.' },
-      noUp(['**/electron/core/**', '**/electron/engine/**', '**/electron/main/**', '**/electron/preload/**', '**/electron/serve/**', '**/native/**'], 'the renderer imports contract types only.'),
-    ]),
   },
   {
-    files: ['electron/preload/**'],
-    rules: layer([noUp(['**/core/**', '**/engine/**', '**/serve/**', '**/native/**', '**/renderer/**'], 'the preload is built from the contract only.')]),
+    // Components read the store and call actions: only store/actions.ts (commands) and
+    // store/sync.ts (events) hold the ConsoleApi; main.tsx builds the transport.
+    files: ['renderer/src/**'],
+    ignores: ['renderer/src/main.tsx', 'renderer/src/api/**', 'renderer/src/store/actions.ts', 'renderer/src/store/sync.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: '@contract', importNames: ['ConsoleApi'], message: 'only store/actions.ts (commands) and store/sync.ts (events) hold the ConsoleApi: call an action.' }],
+        patterns: [{ regex: '(^|/)api/(?!connection$)', message: 'the transport is reached through store/actions.ts: call an action (api/connection holds types only).' }],
+      }],
+    },
   },
 );

@@ -1,8 +1,9 @@
 // SAME decoder benchmark: one hour of 22050 Hz audio (programme audio, white noise and 10 alerts
 // with distinct headers) written to bench/output/ as raw s16le, decoded by our receiver and, when
 // Debian's multimon-ng is installed, by `multimon-ng -t raw -a EAS` on the same file in the same
-// run. Prints wall time, real-time factor, the ours/theirs ratio and both header counts; then a
-// small SNR sweep with the lowest SNR at which each decoder still gets every header.
+// run. Prints wall time, real-time factor, the ours/theirs ratio and both header counts; then an
+// SNR sweep from +10 to -9 dB with, per level and decoder, exact and wrong headers, attention
+// signals and EOMs, and the lowest SNR at which each decoder still gets every header.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readSync, closeSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -24,13 +25,14 @@ function header(k: number): string {
 }
 
 /**
- * `seconds` of audio with `headers` placed evenly: each a full message (3 headers, 8 s NWR
- * attention, 10 s voice placeholder, 3 EOMs) over programme audio at -26 dBFS, plus white noise
- * at `snrDb` against the AFSK power. Written straight to s16le in slices to bound memory.
+ * `seconds` of audio with `headers` placed evenly: each a full message (3 headers, an NWR
+ * attention signal of `attentionS`, 10 s voice placeholder with programme audio, 3 EOMs) over
+ * programme audio at -26 dBFS when `programme`, plus white noise at `snrDb` against the AFSK power.
+ * Written straight to s16le in slices to bound memory.
  */
-function writeTestFile(path: string, seconds: number, headers: string[], snrDb: number, seed: number, programme = true): void {
+function writeTestFile(path: string, seconds: number, headers: string[], snrDb: number, seed: number, programme = true, attentionS = 8): void {
   const total = Math.round(seconds * RATE);
-  const messages = headers.map((h) => encodeSame({ header: h, sampleRate: RATE, amplitude: AMPLITUDE, attention: programme ? { kind: 'nwr', seconds: 8 } : null, voiceSeconds: programme ? 10 : 0 }));
+  const messages = headers.map((h) => encodeSame({ header: h, sampleRate: RATE, amplitude: AMPLITUDE, attention: attentionS > 0 ? { kind: 'nwr', seconds: attentionS } : null, voiceSeconds: programme ? 10 : 0 }));
   const starts = headers.map((_, k) => Math.floor(((k + 0.5) * total) / headers.length - messages[k].length / 2));
   const sigma = Math.sqrt(sinePower(AMPLITUDE) / Math.pow(10, snrDb / 10));
   // Programme: a minute each of speech and music, sliced at random offsets and levels.
@@ -66,13 +68,25 @@ function writeTestFile(path: string, seconds: number, headers: string[], snrDb: 
 interface DecodeResult {
   ms: number;
   headers: string[];
+  eoms: number;
+  /** Attention signals reported (start and end); null when the decoder does not report them. */
+  attention: number | null;
 }
 
 /** Our receiver on the file, streaming it as an engine source would (read, convert, push). */
 function decodeOurs(path: string): DecodeResult {
   const t0 = performance.now();
   const headers: string[] = [];
-  const rx = new SameReceiver({ sampleRate: RATE, onEvent: (e) => e.type === 'header' && headers.push(e.raw) });
+  let eoms = 0;
+  let attention = 0;
+  const rx = new SameReceiver({
+    sampleRate: RATE,
+    onEvent: (e) => {
+      if (e.type === 'header') headers.push(e.raw);
+      else if (e.type === 'eom') eoms++;
+      else if (e.type === 'attention' && e.phase === 'end') attention++;
+    },
+  });
   const fd = openSync(path, 'r');
   const buf = Buffer.alloc(1 << 18);
   const f = new Float32Array(buf.length / 2);
@@ -89,7 +103,7 @@ function decodeOurs(path: string): DecodeResult {
     closeSync(fd);
   }
   rx.flush();
-  return { ms: performance.now() - t0, headers };
+  return { ms: performance.now() - t0, headers, eoms, attention };
 }
 
 /** multimon-ng on the same file; its EAS lines look like "EAS: ZCZC-...-". */
@@ -105,11 +119,10 @@ function decodeMultimon(path: string): Promise<DecodeResult> {
     child.on('close', () => {
       clearTimeout(timer);
       const ms = performance.now() - t0;
-      const headers = out
-        .split('\n')
-        .map((l) => /^EAS:\s+(ZCZC-\S.*-)\s*$/.exec(l.trim())?.[1])
-        .filter((h): h is string => !!h);
-      resolve({ ms, headers });
+      const lines = out.split('\n').map((l) => l.trim());
+      const headers = lines.map((l) => /^EAS:\s+(ZCZC-\S.*-)\s*$/.exec(l)?.[1]).filter((h): h is string => !!h);
+      const eoms = lines.filter((l) => /^EAS:\s+NNNN/.test(l)).length;
+      resolve({ ms, headers, eoms, attention: null });
     });
   });
 }
@@ -148,43 +161,48 @@ export async function run(): Promise<void> {
   console.log('\n1 hour, 22050 Hz, 10 alerts (best wall time of 3 alternating runs)');
   printTable(['decoder', 'wall s', 'x real time', 'exact headers', 'header lines', 'time ratio vs multimon'], rows);
 
-  // SNR sweep: 5 alerts (no attention/voice, no programme) per level, 2 minutes of audio.
-  const levels = [10, 6, 3, 0, -2, -3, -4, -5];
+  // SNR sweep: 5 alerts per level (3 headers, 4 s NWR attention signal, 3 EOMs; no programme),
+  // 2 minutes of audio, from +10 dB to -9 dB.
+  const levels = [10, 6, 3, 0, -2, -3, -4, -5, -5.5, -6, -6.5, -7, -7.5, -8, -9];
   const sweepHeaders = Array.from({ length: 5 }, (_, k) => header(k + 3));
   const sweepRows: Array<Array<string | number>> = [];
   const lowest: Record<string, number | null> = { ours: null, multimon: null };
   const stillAll: Record<string, boolean> = { ours: true, multimon: haveMultimon };
+  const wrongTotal = { ours: 0, multimon: 0 };
   t0 = performance.now();
   for (const snr of levels) {
     const path = join(OUT_DIR, `same-sweep-${snr}dB.s16le`);
-    writeTestFile(path, 120, sweepHeaders, snr, 100 + snr, false);
+    writeTestFile(path, 120, sweepHeaders, snr, 100 + Math.round(snr * 10), false, 4);
     const o = decodeOurs(path);
     const on = exactCount(o.headers, sweepHeaders);
     const wrongOurs = o.headers.filter((h) => !sweepHeaders.includes(h)).length;
-    let mn: number | string = 'n/a';
-    let wrongTheirs: number | string = 'n/a';
+    wrongTotal.ours += wrongOurs;
+    const cells: Array<string | number> = [`${snr} dB`, `${on}/5`, String(wrongOurs), `${o.attention}/5`, `${o.eoms}/5`];
     if (haveMultimon) {
       const m = await decodeMultimon(path);
-      mn = exactCount(m.headers, sweepHeaders);
-      wrongTheirs = m.headers.filter((h) => !sweepHeaders.includes(h)).length;
+      const mn = exactCount(m.headers, sweepHeaders);
+      const wrongTheirs = m.headers.filter((h) => !sweepHeaders.includes(h)).length;
+      wrongTotal.multimon += wrongTheirs;
       if (stillAll.multimon && mn === 5) lowest.multimon = snr;
       else stillAll.multimon = false;
-    }
+      // multimon-ng prints each EOM burst it hears (ours reports each EOM group once).
+      cells.push(`${mn}/5`, String(wrongTheirs), 'n/a', `${m.eoms}/15 bursts`);
+    } else cells.push('n/a', 'n/a', 'n/a', 'n/a');
     if (stillAll.ours && on === 5) lowest.ours = snr;
     else stillAll.ours = false;
-    sweepRows.push([`${snr} dB`, `${on}/5`, String(wrongOurs), typeof mn === 'number' ? `${mn}/5` : mn, String(wrongTheirs)]);
+    sweepRows.push(cells);
   }
   console.log(`\nSNR sweep (AFSK power / noise variance over 0..11025 Hz), 5 alerts per level, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  printTable(['SNR', 'ours exact', 'ours wrong', 'multimon exact', 'multimon wrong'], sweepRows);
+  printTable(['SNR', 'ours exact', 'ours wrong', 'ours attention', 'ours EOM', 'multimon exact', 'multimon wrong', 'multimon attention', 'multimon EOM'], sweepRows);
   const fmtLow = (v: number | null): string => (v === null ? 'none' : `${v} dB`);
   printTable(
-    ['decoder', 'lowest SNR with every header'],
+    ['decoder', 'lowest SNR with every header', 'wrong headers in the sweep'],
     [
-      ['ours', fmtLow(lowest.ours)],
-      ['multimon-ng', haveMultimon ? fmtLow(lowest.multimon) : 'n/a'],
+      ['ours', fmtLow(lowest.ours), String(wrongTotal.ours)],
+      ['multimon-ng', haveMultimon ? fmtLow(lowest.multimon) : 'n/a', haveMultimon ? String(wrongTotal.multimon) : 'n/a'],
     ],
   );
-  if (lowest.ours !== null && lowest.multimon !== null) console.log(`margin: ${(lowest.multimon - lowest.ours).toFixed(0)} dB in our favour`);
+  if (lowest.ours !== null && lowest.multimon !== null) console.log(`margin: ${(lowest.multimon - lowest.ours).toFixed(1)} dB in our favour`);
 }
 
 if (isMain(import.meta.url)) {

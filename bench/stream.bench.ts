@@ -11,7 +11,8 @@ import { encoderArgs } from '../native/encoder/ffmpeg-encoder';
 import { encoderPlan, type StreamFormat } from '../native/encoder/formats';
 import { ffmpegPath } from '../native/ffmpeg-path';
 import { startIcecast, type IcecastHandle } from '../test/helpers/icecast';
-import { connectListener, hum, RATE, RealtimeFeeder, sleep, TestBus, tone, waitFor, type ListenResult } from '../test/helpers/stream-audio';
+import { connectListener, hum, RATE, RealtimeFeeder, TestBus, tone, type ListenResult } from '../test/helpers/stream-audio';
+import { sleep, waitFor } from '../test/helpers/wait';
 import { isMain, printTable } from './table';
 
 const MARKERS = Number(process.env.EAS_BENCH_MARKERS ?? 5);
@@ -77,7 +78,7 @@ async function measureLatency(ice: IcecastHandle, format: StreamFormat, vorbisSk
   const feeder = new RealtimeFeeder(bus, hum).start();
   manager.attachSource(bus);
   try {
-    await waitFor(() => manager.status(ours.id)?.state === 'live', `${format} live`);
+    await waitFor(`${format} live`, () => manager.status(ours.id)?.state === 'live');
     const lo = await connectListener(`${ice.url}/ours-${tag}`, format);
     const lp = await connectListener(`${ice.url}/plain-${tag}`, format);
     await sleep(1500);
@@ -121,7 +122,7 @@ async function measureCpu(ice: IcecastHandle, seconds: number): Promise<{ engine
     const feeder = new RealtimeFeeder(bus, tone(440, 0.3)).start();
     manager.attachSource(bus);
     try {
-      if (withStream) await waitFor(() => manager.status('cpu')?.state === 'live', 'cpu stream live');
+      if (withStream) await waitFor('cpu stream live', () => manager.status('cpu')?.state === 'live');
       await sleep(1000);
       const pid = manager.details('cpu')?.encoder?.pid ?? null;
       const f0 = pid ? procCpuSeconds(pid) : 0;

@@ -1,6 +1,9 @@
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 
+/** What to do when no ffmpeg runs. */
+export const FFMPEG_INSTALL_HINT = 'reinstall the app (npm ci restores the bundled ffmpeg) or set EAS_FFMPEG to an ffmpeg binary';
+
 export class FfmpegMissingError extends Error {
   constructor(detail: string) {
     super(`ffmpeg not found (${detail}). Reinstall the app (npm ci restores the bundled ffmpeg) or set EAS_FFMPEG to an ffmpeg binary.`);
@@ -12,7 +15,7 @@ export class FfmpegMissingError extends Error {
  * The ffmpeg to run: EAS_FFMPEG (or the settings override) first, then the bundled one from
  * @ffmpeg-installer. In a packaged app electron-builder puts it outside the asar archive.
  */
-export function ffmpegPath(override?: string | null): string {
+export function ffmpegPath(override?: string | null, from: string = import.meta.url): string {
   const chosen = override || process.env.EAS_FFMPEG;
   if (chosen) {
     if (!existsSync(chosen)) throw new FfmpegMissingError(`configured path ${chosen} does not exist`);
@@ -20,7 +23,8 @@ export function ffmpegPath(override?: string | null): string {
   }
   let bundled: string;
   try {
-    bundled = (createRequire(import.meta.url)('@ffmpeg-installer/ffmpeg') as { path: string }).path;
+    // `from` is where the package is resolved from (this module; a test passes a simulated app.asar).
+    bundled = (createRequire(from)('@ffmpeg-installer/ffmpeg') as { path: string }).path;
   } catch (err) {
     throw new FfmpegMissingError(`@ffmpeg-installer/ffmpeg did not load: ${(err as Error).message}`);
   }

@@ -1,22 +1,28 @@
-import { spawn } from 'node:child_process';
-import { ffmpegPath } from './ffmpeg-path';
+import { PcmFramer } from './capture/pcm-framer';
+import { FFMPEG_INSTALL_HINT, FfmpegMissingError, ffmpegPath } from './ffmpeg-path';
+import { SupervisedChild, type ChildExit } from './process/supervised-child';
 
 export interface FfmpegPcmOptions {
   /** Input-side arguments, e.g. ['-re', '-i', file]. Output is always mono f32le. */
   inputArgs: string[];
   rate: number;
   signal: AbortSignal;
-  /** Called with float blocks; the array is only valid during the call. */
+  /** Called with float blocks of at most `maxBlockSamples`; the array is only valid during the call. */
   onBlock: (block: Float32Array) => void;
   ffmpeg?: string;
+  maxBlockSamples?: number;
+  /** Called once ffmpeg runs, with its pid (for the log: an operator or a fault test can find it). */
+  onStart?: (pid: number) => void;
 }
 
 export class FfmpegExitError extends Error {
   constructor(
     readonly exitCode: number | null,
     readonly stderrTail: string,
+    /** The signal that ended it when exitCode is null (killed: OOM killer, an operator). */
+    readonly signal: NodeJS.Signals | null = null,
   ) {
-    super(`ffmpeg exited with ${exitCode === null ? 'a signal' : `code ${exitCode}`}: ${lastLine(stderrTail)}`);
+    super(`${exitCode === null ? `ffmpeg was killed${signal ? ` by ${signal}` : ''}` : `ffmpeg exited with code ${exitCode}`}: ${lastLine(stderrTail)}`);
     this.name = 'FfmpegExitError';
   }
 }
@@ -28,45 +34,34 @@ function lastLine(text: string): string {
 
 /**
  * Runs ffmpeg and delivers its output as mono float blocks at `rate`. Resolves when ffmpeg
- * ends cleanly or the signal aborts; rejects with FfmpegExitError otherwise.
+ * ends cleanly or the signal aborts (once ffmpeg is gone); rejects with FfmpegExitError when
+ * it fails, FfmpegMissingError when it cannot be found.
  */
-export function runFfmpegPcm(opts: FfmpegPcmOptions): Promise<void> {
+export async function runFfmpegPcm(opts: FfmpegPcmOptions): Promise<void> {
+  if (opts.signal.aborted) return;
   const bin = opts.ffmpeg ?? ffmpegPath();
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', ...opts.inputArgs, '-vn', '-ac', '1', '-ar', String(opts.rate), '-f', 'f32le', 'pipe:1'];
-  return new Promise((resolve, reject) => {
-    if (opts.signal.aborted) return resolve();
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    // Bytes left over when a chunk does not end on a 4-byte boundary.
-    let carry = Buffer.alloc(0);
-    const onAbort = (): void => {
-      child.kill('SIGTERM');
-    };
-    opts.signal.addEventListener('abort', onAbort, { once: true });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr = (stderr + d.toString()).slice(-4000);
-    });
-    child.stdout.on('data', (chunk: Buffer) => {
-      let data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-      const usable = data.length - (data.length % 4);
-      carry = usable < data.length ? Buffer.from(data.subarray(usable)) : Buffer.alloc(0);
-      if (usable === 0) return;
-      data = data.subarray(0, usable);
-      // Copy when the buffer is unaligned: Float32Array views need 4-byte alignment.
-      const floats =
-        data.byteOffset % 4 === 0
-          ? new Float32Array(data.buffer, data.byteOffset, usable / 4)
-          : new Float32Array(data.buffer.slice(data.byteOffset, data.byteOffset + usable));
-      opts.onBlock(floats);
-    });
-    child.on('error', (err) => {
-      opts.signal.removeEventListener('abort', onAbort);
-      reject(err);
-    });
-    child.on('close', (code) => {
-      opts.signal.removeEventListener('abort', onAbort);
-      if (opts.signal.aborted || code === 0) resolve();
-      else reject(new FfmpegExitError(code, stderr));
-    });
-  });
+  const child = new SupervisedChild(bin, args, { name: 'ffmpeg', installHint: FFMPEG_INSTALL_HINT });
+  const framer = new PcmFramer('f32le', opts.onBlock, opts.maxBlockSamples);
+  child.stdout.on('data', (chunk: Buffer) => framer.push(chunk));
+  if (child.pid !== undefined) opts.onStart?.(child.pid);
+  const onAbort = (): void => void child.stop();
+  opts.signal.addEventListener('abort', onAbort, { once: true });
+  let exit: ChildExit;
+  try {
+    exit = await child.exited;
+  } finally {
+    opts.signal.removeEventListener('abort', onAbort);
+  }
+  if (opts.signal.aborted) return;
+  switch (exit.kind) {
+    case 'exited':
+      if (exit.code === 0) return;
+      throw new FfmpegExitError(exit.code, child.stderr);
+    case 'killed':
+      throw new FfmpegExitError(null, child.stderr, exit.signal);
+    case 'spawn_failed':
+      if (SupervisedChild.missing(exit)) throw new FfmpegMissingError(`${bin} could not be run`);
+      throw new Error(child.describe(exit));
+  }
 }

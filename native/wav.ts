@@ -6,6 +6,7 @@
  * have to sit in memory. Writing produces 16-bit PCM mono.
  */
 import { createReadStream, writeFileSync } from 'node:fs';
+import { f32ToS16Sample, s16ToF32Sample } from '../electron/core/dsp/pcm16';
 
 export type WavEncoding = 'int' | 'float' | 'alaw' | 'mulaw';
 
@@ -188,7 +189,7 @@ export class WavToMono {
       for (let c = 0; c < channels; c++, p += bps) {
         let v: number;
         if (encoding === 'int') {
-          if (bitsPerSample === 16) v = dv.getInt16(p, true) / 32768;
+          if (bitsPerSample === 16) v = s16ToF32Sample(dv.getInt16(p, true));
           else if (bitsPerSample === 8) v = (src[p] - 128) / 128;
           else if (bitsPerSample === 24) v = ((src[p] | (src[p + 1] << 8) | (src[p + 2] << 16)) << 8 >> 8) / 8388608;
           else v = dv.getInt32(p, true) / 2147483648;
@@ -269,16 +270,23 @@ export function readWavBlocks(path: string, onHeader?: (h: WavHeader) => void, b
   return wavStreamBlocks(createReadStream(path, { highWaterMark: blockBytes }), onHeader);
 }
 
-/** 16-bit PCM mono WAV bytes; samples are clipped to -1..1. */
-export function encodeWav16(samples: Float32Array, sampleRate: number): Uint8Array {
-  const dataBytes = samples.length * 2;
-  const out = new Uint8Array(44 + dataBytes);
+/** Bytes before the samples in the 16-bit mono WAV files written here (RIFF + fmt + data headers). */
+export const WAV16_HEADER_BYTES = 44;
+/** Size written while a file is still being recorded: readers (parseWavHeader) take it as "to end of file". */
+const UNKNOWN_SIZE = 0xffffffff;
+
+/**
+ * The one WAV header writer: the 44-byte header of 16-bit PCM mono at `sampleRate` with
+ * `dataBytes` of samples, or with the "unknown" sizes when null (a file still being written).
+ */
+export function wav16Header(sampleRate: number, dataBytes: number | null): Uint8Array {
+  const out = new Uint8Array(WAV16_HEADER_BYTES);
   const dv = new DataView(out.buffer);
   const ascii = (at: number, s: string) => {
     for (let k = 0; k < s.length; k++) out[at + k] = s.charCodeAt(k);
   };
   ascii(0, 'RIFF');
-  dv.setUint32(4, 36 + dataBytes, true);
+  dv.setUint32(4, dataBytes === null ? UNKNOWN_SIZE : 36 + dataBytes, true);
   ascii(8, 'WAVE');
   ascii(12, 'fmt ');
   dv.setUint32(16, 16, true);
@@ -289,12 +297,17 @@ export function encodeWav16(samples: Float32Array, sampleRate: number): Uint8Arr
   dv.setUint16(32, 2, true);
   dv.setUint16(34, 16, true);
   ascii(36, 'data');
-  dv.setUint32(40, dataBytes, true);
-  for (let k = 0, p = 44; k < samples.length; k++, p += 2) {
-    const v = samples[k];
-    const c = v >= 1 ? 32767 : v <= -1 ? -32768 : Math.round(v * 32767);
-    dv.setInt16(p, c, true);
-  }
+  dv.setUint32(40, dataBytes === null ? UNKNOWN_SIZE : dataBytes, true);
+  return out;
+}
+
+/** 16-bit PCM mono WAV bytes; samples are rounded and clipped as f32ToS16 does. */
+export function encodeWav16(samples: Float32Array, sampleRate: number): Uint8Array {
+  const dataBytes = samples.length * 2;
+  const out = new Uint8Array(WAV16_HEADER_BYTES + dataBytes);
+  out.set(wav16Header(sampleRate, dataBytes), 0);
+  const dv = new DataView(out.buffer);
+  for (let k = 0, p = WAV16_HEADER_BYTES; k < samples.length; k++, p += 2) dv.setInt16(p, f32ToS16Sample(samples[k]), true);
   return out;
 }
 

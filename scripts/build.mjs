@@ -50,6 +50,10 @@ await build({
   external: ['electron'],
 });
 
+// The app and tray icons, rendered from assets/icons/eas-console.svg (dist/icons).
+const { renderIcons } = await import('./render-icons.mjs');
+renderIcons();
+
 const viteConfig = join(root, 'renderer', 'vite.config.ts');
 if (existsSync(viteConfig)) {
   const { build: viteBuild } = await import('vite');
@@ -57,4 +61,4 @@ if (existsSync(viteConfig)) {
 } else {
   console.warn('renderer/vite.config.ts missing: renderer not built');
 }
-if (!watch) console.log('built dist/node, dist/preload, dist/renderer');
+if (!watch) console.log('built dist/node, dist/preload, dist/icons, dist/renderer');

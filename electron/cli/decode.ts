@@ -242,7 +242,9 @@ export async function main(argv: string[], io: DecodeIo = {}): Promise<number> {
     const json = args.flags.has('json');
     const verbose = args.flags.has('verbose');
 
-    const tables = loadTables();
+    // The tables (names of events and places) are parsed only once a header needs describing: most
+    // recordings decode to nothing, and the CSVs are a good part of a short decode's start-up.
+    let tables: ReturnType<typeof loadTables> | null = null;
     const source = await openSource(file, rate, io);
     const sampleRate = source.sampleRate;
     let headers = 0;
@@ -253,9 +255,15 @@ export async function main(argv: string[], io: DecodeIo = {}): Promise<number> {
       switch (e.type) {
         case 'header': {
           headers++;
+          tables ??= loadTables();
           const alert = describeHeader(e.header, receivedAt, tables);
-          if (json) out(JSON.stringify({ type: 'header', sample: e.sample, t, ...headerJson(alert), bursts: e.bursts, bitConfidence: e.bitConfidence }));
-          else out(`${at}  HEADER     ${alert.raw}\n${' '.repeat(at.length + 2)}${alert.text}`);
+          if (json) {
+            const extra = e.note === undefined ? {} : { note: e.note };
+            out(JSON.stringify({ type: 'header', sample: e.sample, t, ...headerJson(alert), deviations: e.header.deviations, bursts: e.bursts, bitConfidence: e.bitConfidence, ...extra }));
+          } else {
+            const indent = ' '.repeat(at.length + 2);
+            out(`${at}  HEADER     ${alert.raw}\n${indent}${alert.text}${e.note === undefined ? '' : `\n${indent}(${e.note})`}`);
+          }
           return;
         }
         case 'eom':

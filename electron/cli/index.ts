@@ -8,6 +8,8 @@ Commands:
   serve     run the console headless and serve the UI to a browser
   decode    decode SAME headers, attention signals and EOMs from an audio file
   encode    write a SAME alert as a WAV file
+  diagnostics  versions, settings without secrets, last status and recent log, as one text block
+  archive   list, export or verify the continuous archive of the sources
   version   print the version
 
 Run "eas-console <command> --help" for a command's options.
@@ -19,6 +21,8 @@ const commands: Record<string, () => Promise<{ main: Main }>> = {
   serve: () => import('./serve'),
   decode: () => import('./decode'),
   encode: () => import('./encode'),
+  diagnostics: () => import('./diagnostics'),
+  archive: () => import('./archive'),
 };
 
 async function run(argv: string[]): Promise<number> {

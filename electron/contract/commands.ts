@@ -10,9 +10,11 @@ import {
   StreamStatus,
 } from './dto';
 import { AlsaDeviceInfo } from './sources/alsa-uri';
-import { IcecastAction, IcecastConfigure, IcecastListener, IcecastStatsView, IcecastTestResult, IcecastView } from './icecast';
+import { IcecastAction, IcecastConfigure, IcecastListener, IcecastStatsView, IcecastTestResult, IcecastView, ListenerHistoryArgs, ListenerHistoryResult } from './icecast';
 import { StreamConfig } from './dto';
 import { terminalCommands } from './terminal';
+import { alertDeskCommands } from './alert-desk';
+import { archiveCommands } from './archive';
 
 const None = z.object({}).strict();
 const Limit = z.number().int().min(1).max(1000);
@@ -47,7 +49,11 @@ export const commands = {
   'icecast.action': { args: IcecastAction, result: z.object({ ok: z.boolean(), message: z.string() }) },
   /** The managed local Icecast's log tail (passwords redacted). */
   'icecast.log': { args: None, result: z.object({ text: z.string() }) },
+  /** Listener counts of our mounts over the last 24 h (one mount with `mount`), kept across restarts. */
+  'icecast.listenerHistory': { args: ListenerHistoryArgs, result: ListenerHistoryResult },
+  /** Unexpired alerts, relevant or not (each says), earliest first. */
   'alerts.active': { args: None, result: z.array(Alert) },
+  /** Stored alerts newest first, paged by beforeId; alerts.history adds filters and search. */
   'alerts.list': {
     args: z.object({ limit: Limit.optional(), beforeId: z.string().optional() }).strict(),
     result: z.array(Alert),
@@ -57,12 +63,16 @@ export const commands = {
   'settings.get': { args: None, result: Settings },
   'settings.update': { args: SettingsPatch, result: Settings },
   ...terminalCommands,
+  ...alertDeskCommands,
+  ...archiveCommands,
 } as const;
 
 export type Commands = typeof commands;
 export type CommandName = keyof Commands;
 export type CommandArgs<C extends CommandName> = z.input<Commands[C]['args']>;
 export type CommandResult<C extends CommandName> = z.infer<Commands[C]['result']>;
+/** Arguments after validation (defaults applied): what the engine's handler for `C` receives. */
+export type ValidArgs<C extends CommandName> = z.output<Commands[C]['args']>;
 
 export function isCommandName(name: unknown): name is CommandName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commands, name);

@@ -1,6 +1,18 @@
 import { z } from 'zod';
 import { SourceUri } from './sources/uri';
 import { DEFAULT_ICECAST_SETTINGS, IcecastSettings } from './icecast';
+import { ArchiveSettings, ArchiveStatus, DEFAULT_ARCHIVE_SETTINGS } from './archive';
+import {
+  Acknowledgement,
+  AlertRecording,
+  AlertSettings,
+  AlertState,
+  DEFAULT_ALERT_SETTINGS,
+  EngineProblem,
+  Reception,
+  Relevance,
+  TimeZone,
+} from './alert-model';
 
 export { BUS_RATE } from './constants';
 
@@ -22,6 +34,8 @@ export const SourceConfig = z
     /** Lower number = preferred as the program source. */
     priority: z.number().int().min(0).max(1000),
     enabled: z.boolean(),
+    /** Recorded into the continuous archive (when the archive is on); default true. */
+    archive: z.boolean().optional(),
   })
   .strict();
 export type SourceConfig = z.infer<typeof SourceConfig>;
@@ -95,6 +109,14 @@ export const Settings = z
     icecast: IcecastSettings.default(DEFAULT_ICECAST_SETTINGS),
     /** Another ffmpeg than the bundled one (needs libmp3lame, libvorbis, libopus); null = bundled. */
     ffmpegPath: z.string().min(1).max(1024).startsWith('/', 'an absolute path').nullable().default(null),
+    /** Desktop app only: an XDG autostart entry starts it into the tray at login. Serve mode ignores it (systemd instead). */
+    startAtLogin: z.boolean().default(false),
+    /** Relevance (locations, events, originators, tests), chime, notifications and retention. */
+    alerts: AlertSettings.default(DEFAULT_ALERT_SETTINGS),
+    /** The station's time zone for every time the console shows; null: the system's. */
+    timeZone: TimeZone.nullable().default(null),
+    /** The continuous archive of every source (format, segment length, retention). */
+    archive: ArchiveSettings.default(DEFAULT_ARCHIVE_SETTINGS),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -127,6 +149,10 @@ export const SettingsPatch = z
     streams: z.array(z.unknown()),
     icecast: z.unknown(),
     ffmpegPath: z.unknown(),
+    startAtLogin: z.unknown(),
+    alerts: z.unknown(),
+    timeZone: z.unknown(),
+    archive: z.unknown(),
   })
   .partial()
   .strict();
@@ -134,7 +160,8 @@ export type SettingsPatch = z.infer<typeof SettingsPatch>;
 
 // ---- live state -------------------------------------------------------------------------
 
-export const SourceState = z.enum(['starting', 'running', 'silent', 'stalled', 'failed', 'stopped']);
+/** `retrying`: down and tried again by itself (the error says why and when); `failed`: only a URI change helps. */
+export const SourceState = z.enum(['starting', 'running', 'silent', 'stalled', 'retrying', 'failed', 'stopped']);
 export type SourceState = z.infer<typeof SourceState>;
 
 export const SourceStatus = z.object({
@@ -156,6 +183,8 @@ export const SourceStatus = z.object({
   nowPlaying: z.string().nullable(),
   /** Samples delivered on this source's bus since it started (22050 Hz). */
   samples: z.number().int().nonnegative(),
+  /** The continuous archive of this source; absent where the engine has none. */
+  archive: ArchiveStatus.optional(),
 });
 export type SourceStatus = z.infer<typeof SourceStatus>;
 
@@ -186,9 +215,15 @@ export const StreamStatus = z.object({
   bitrateKbps: z.number().nonnegative().nullable(),
   reconnects: z.number().int().nonnegative(),
   droppedBytes: z.number().nonnegative(),
+  /** Source audio the encoder had to drop (no encoder took it in time, e.g. while one restarted), in ms. */
+  droppedPcmMs: z.number().nonnegative(),
   lastError: z.string().nullable(),
   listeners: z.number().int().nonnegative().nullable(),
   peakListeners: z.number().int().nonnegative().nullable(),
+  /** Where listeners find the mount (streamLinks in engine/icecast/stream-links.ts); absent for a source with no stream. */
+  listenUrl: z.string().nullable().optional(),
+  /** The mount's playlists: Icecast makes the .m3u; pls is null where the server serves none. */
+  playlistUrls: z.object({ m3u: z.string(), pls: z.string().nullable() }).nullable().optional(),
 });
 export type StreamStatus = z.infer<typeof StreamStatus>;
 
@@ -212,11 +247,13 @@ export type DecoderEvent = z.infer<typeof DecoderEvent>;
 
 export const AlertLocation = z.object({ code: z.string(), name: z.string() });
 
-export const AlertRecording = z.object({ durationS: z.number().nonnegative().nullable(), complete: z.boolean() });
-export type AlertRecording = z.infer<typeof AlertRecording>;
-
+/**
+ * One alert per message: the header string within its valid period. Hearing it again (a repeat,
+ * a relay, another input) adds a reception; a different header is a different alert.
+ */
 export const Alert = z.object({
   id: z.string(),
+  /** The input that heard it first (receptions lists them all). */
   sourceId: Id,
   raw: z.string(),
   originator: z.string(),
@@ -229,14 +266,29 @@ export const Alert = z.object({
   expiresAt: IsoTime,
   callsign: z.string(),
   text: z.string(),
+  /** The first reception. */
   receivedAt: IsoTime,
   active: z.boolean(),
   /**
-   * The audio the station kept of this alert (pre-roll to after the EOM), played through
-   * ConsoleApi.alertAudioUrl. Null when none; rows stored before recordings existed parse as null.
-   * `complete` is false while it is being written, or when the engine stopped before it was closed.
+   * The audio the station kept of the first reception that has one (pre-roll to after the EOM),
+   * played through ConsoleApi.alertAudioUrl(alert.id). Null when none. `complete` is false while
+   * it is being written; a recording cut by a crash is repaired on the next start (cutShort).
    */
   recording: AlertRecording.nullable().default(null),
+  /** 'active' until expiresAt, then 'expired' (pushed at that moment); `active` says the same. */
+  state: AlertState,
+  /** The latest reception. */
+  lastReceivedAt: IsoTime,
+  /** Every hearing of this message, first first: repeats, relays and other inputs. */
+  receptions: z.array(Reception),
+  relevance: Relevance,
+  /** Separate from expiry: an expired alert can be unacknowledged and the other way round. */
+  acknowledgement: Acknowledgement.nullable(),
+  /**
+   * What is unusual about how it arrived, in words for the operator: a nonconforming sender
+   * ID the decoder accepted, a header decided on two of three bursts.
+   */
+  flags: z.array(z.string()).default([]),
 });
 export type Alert = z.infer<typeof Alert>;
 
@@ -279,5 +331,7 @@ export const StatusSnapshot = z.object({
   recentEvents: z.array(DecoderEvent),
   activeAlerts: z.array(Alert),
   programChanges: z.array(ProgramChange),
+  /** What the operator must fix now (history not writable, a recording that failed); empty when all is well. */
+  problems: z.array(EngineProblem),
 });
 export type StatusSnapshot = z.infer<typeof StatusSnapshot>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Alert, DecoderEvent, LevelFrame, ProgramChange, SourceStatus, StreamStatus } from './dto';
 import { IcecastStatsView, IcecastView } from './icecast';
 import { terminalEvents } from './terminal';
+import { alertDeskEvents } from './alert-desk';
 
 /** Events the engine pushes. High-rate data (levels) is batched before it gets here. */
 export const events = {
@@ -12,9 +13,11 @@ export const events = {
   'decoder.event': DecoderEvent,
   'icecast.stats': IcecastStatsView,
   'icecast.changed': IcecastView,
+  /** The unexpired alerts, relevant or not, whenever one of them or the set changes (an expiry is pushed when it happens). */
   'alerts.changed': z.object({ active: z.array(Alert) }),
   log: z.object({ level: z.enum(['info', 'warn', 'error']), message: z.string(), at: z.string() }),
   ...terminalEvents,
+  ...alertDeskEvents,
 } as const;
 
 export type Events = typeof events;

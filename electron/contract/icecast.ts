@@ -24,7 +24,8 @@ export type IcecastSettings = z.infer<typeof IcecastSettings>;
 export const DEFAULT_ICECAST_SETTINGS: IcecastSettings = {
   url: null,
   adminUser: 'admin',
-  pollSeconds: 2,
+  // How often every server a stream goes to is asked for its listener counts.
+  pollSeconds: 5,
   managed: { enabled: false, port: 8000 },
 };
 
@@ -42,8 +43,28 @@ export const IcecastView = z.object({
     /** False when Debian's icecast2 is not installed (the UI then says how to get it). */
     installed: z.boolean(),
   }),
-  /** Why stats are not coming in, when they are not (wrong admin password, unreachable...). */
+  /** Why stats from the watched server are not coming in, when they are not (unreachable...). */
   pollError: z.string().nullable(),
+  /**
+   * The admin login failed (wrong password): counts still come from the public status page,
+   * per-listener detail and admin actions do not work.
+   */
+  adminError: z.string().nullable(),
+  /** Every server polled for listener counts: the watched one and each one a stream goes to. */
+  servers: z.array(
+    z.object({
+      /** "host:port" */
+      server: z.string(),
+      /** The one in settings (or the managed one), whose stats the Icecast page shows. */
+      watched: z.boolean(),
+      /** null until the first poll answered or failed. */
+      reachable: z.boolean().nullable(),
+      via: z.enum(['admin', 'public']).nullable(),
+      error: z.string().nullable(),
+      /** Epoch ms of the last poll that answered. */
+      lastPollAt: z.number().nullable(),
+    }),
+  ),
 });
 export type IcecastView = z.infer<typeof IcecastView>;
 
@@ -61,6 +82,8 @@ export const IcecastMount = z.object({
   public: z.boolean().nullable(),
   streamStart: z.string().nullable(),
   listenUrl: z.string().nullable(),
+  /** Playlists for the mount; pls only where the server serves one (the managed server). */
+  playlistUrls: z.object({ m3u: z.string(), pls: z.string().nullable() }).nullable(),
   bytesRead: z.number().nullable(),
   bytesSent: z.number().nullable(),
   slowListeners: z.number().nullable(),
@@ -133,3 +156,27 @@ export const IcecastConfigure = z
     managed: IcecastSettings.shape.managed.optional(),
   })
   .strict();
+
+export const ListenerSample = z.object({
+  /** Epoch ms, the start of the sample's minute. */
+  at: z.number(),
+  /** The most listeners a poll saw in that minute; null when no poll could tell. */
+  listeners: z.number().int().nonnegative().nullable(),
+});
+
+/** One mount's listener counts over the last 24 h, a sample a minute. */
+export const ListenerSeries = z.object({
+  /** "host:port" as the stream config names it. */
+  server: z.string(),
+  mount: z.string(),
+  samples: z.array(ListenerSample),
+  peak: z.number().int().nonnegative().nullable(),
+  /** The count now; null when unknown (server unreachable, mount not live). */
+  current: z.number().int().nonnegative().nullable(),
+  average: z.number().nonnegative().nullable(),
+});
+export type ListenerSeries = z.infer<typeof ListenerSeries>;
+
+export const ListenerHistoryArgs = z.object({ mount: Mount.optional() }).strict();
+export const ListenerHistoryResult = z.object({ windowMs: z.number(), sampleMs: z.number(), series: z.array(ListenerSeries) });
+export type ListenerHistoryResult = z.infer<typeof ListenerHistoryResult>;

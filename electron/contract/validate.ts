@@ -1,8 +1,8 @@
-import { commands, isCommandName, type CommandName } from './commands';
+import { commands, isCommandName, type CommandName, type ValidArgs } from './commands';
 import { ContractError, fromZodError } from './errors';
 
 /** Validates one incoming call; throws ContractError (never anything else) when it is bad. */
-export function validateCall(cmd: unknown, args: unknown): { cmd: CommandName; args: unknown } {
+export function validateCall(cmd: unknown, args: unknown): { cmd: CommandName; args: ValidArgs<CommandName> } {
   if (!isCommandName(cmd)) {
     throw new ContractError('unknown_command', `unknown command ${JSON.stringify(String(cmd)).slice(0, 80)}`);
   }

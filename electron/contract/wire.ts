@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ContractErrorSchema } from './errors';
+import { ContractErrorSchema, type ContractErrorData } from './errors';
 
 /**
  * Messages on the serve-mode WebSocket. Electron IPC uses the same command and event names
@@ -26,6 +26,9 @@ export const ServerMessage = z.union([
   z.object({ t: z.literal('error'), error: ContractErrorSchema }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
+
+/** The answer to one call, as both transports carry it (IPC as is, the WebSocket inside a 'result'). */
+export type CallReply = { ok: true; value: unknown } | { ok: false; error: ContractErrorData };
 
 export const IPC_CALL = 'eas:call';
 export const IPC_EVENT = 'eas:event';

@@ -1,6 +1,8 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ContractError, DEFAULT_ICECAST_SETTINGS, fromZodError, Settings, SettingsPatch, type Settings as SettingsT } from '../contract';
+import { joinUriSecret, splitUriSecret } from '../contract/sources/uri-secrets';
+import type { SecretStore } from './secrets';
+import { ContractError, DEFAULT_ALERT_SETTINGS, DEFAULT_ARCHIVE_SETTINGS, DEFAULT_ICECAST_SETTINGS, fromZodError, Settings, SettingsPatch, type Settings as SettingsT } from '../contract';
 
 export function defaultSettings(): SettingsT {
   return {
@@ -11,6 +13,10 @@ export function defaultSettings(): SettingsT {
     streams: [],
     icecast: structuredClone(DEFAULT_ICECAST_SETTINGS),
     ffmpegPath: null,
+    startAtLogin: false,
+    alerts: structuredClone(DEFAULT_ALERT_SETTINGS),
+    timeZone: null,
+    archive: structuredClone(DEFAULT_ARCHIVE_SETTINGS),
   };
 }
 
@@ -23,7 +29,14 @@ export class SettingsStore {
   /** Set when the file on disk was unusable; the reason names the field. */
   readonly loadProblem: string | null = null;
 
-  constructor(readonly file: string) {
+  /**
+   * With a secret store, credentials inside source URIs (http://user:PASSWORD@...) are kept
+   * there, like stream passwords, and settings.json holds the URI with "***" in their place.
+   */
+  constructor(
+    readonly file: string,
+    private readonly secrets?: SecretStore,
+  ) {
     if (!existsSync(file)) {
       this.current = defaultSettings();
       this.write(this.current);
@@ -41,7 +54,26 @@ export class SettingsStore {
       this.current = this.quarantine(`settings file ${file}: ${fromZodError(parsed.error, 'invalid_settings').message}`);
       return;
     }
-    this.current = parsed.data;
+    this.current = this.withSourceSecrets(parsed.data);
+    // A file written before secrets moved out (or edited by hand) still holds credentials.
+    if (this.secrets && JSON.stringify(this.current.sources) === JSON.stringify(parsed.data.sources) && parsed.data.sources.some((src) => splitUriSecret(src.uri).secret)) {
+      try {
+        this.write(this.current);
+      } catch {
+        /* read-only settings: the credentials stay where they are, and the console still runs */
+      }
+    }
+  }
+
+  private static secretKey(sourceId: string): string {
+    return `source:${sourceId}:uri`;
+  }
+
+  /** Full URIs from the masked ones on disk and the secret store. */
+  private withSourceSecrets(settings: SettingsT): SettingsT {
+    if (!this.secrets) return settings;
+    const secrets = this.secrets;
+    return { ...settings, sources: settings.sources.map((src) => ({ ...src, uri: joinUriSecret(src.uri, secrets.get(SettingsStore.secretKey(src.id))) })) };
   }
 
   /** Keeps the bad file for the user to fix and runs on defaults; never overwrites their work. */
@@ -71,7 +103,23 @@ export class SettingsStore {
     return this.get();
   }
 
-  private write(settings: SettingsT): void {
+  private write(full: SettingsT): void {
+    let settings = full;
+    if (this.secrets) {
+      const secrets = this.secrets;
+      const before = new Set(this.current?.sources.map((src) => src.id) ?? []);
+      settings = {
+        ...full,
+        sources: full.sources.map((src) => {
+          const { uri, secret } = splitUriSecret(src.uri);
+          if (secret) secrets.set(SettingsStore.secretKey(src.id), secret);
+          else secrets.delete(SettingsStore.secretKey(src.id));
+          before.delete(src.id);
+          return { ...src, uri };
+        }),
+      };
+      for (const gone of before) secrets.delete(SettingsStore.secretKey(gone));
+    }
     try {
       mkdirSync(dirname(this.file), { recursive: true });
       const tmp = `${this.file}.tmp-${process.pid}`;

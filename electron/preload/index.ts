@@ -9,10 +9,8 @@ import {
   isEventName,
   MEDIA_SCHEME,
   validateCall,
-  type ContractErrorData,
+  type CallReply,
 } from '../contract';
-
-type Reply = { ok: true; value: unknown } | { ok: false; error: ContractErrorData };
 
 const api = {
   async call(cmd: unknown, args: unknown): Promise<unknown> {
@@ -21,7 +19,7 @@ const api = {
     } catch (err) {
       throw err instanceof ContractError ? err.toJSON() : err;
     }
-    const reply = (await ipcRenderer.invoke(IPC_CALL, cmd, args)) as Reply;
+    const reply = (await ipcRenderer.invoke(IPC_CALL, cmd, args)) as CallReply;
     if (reply.ok) return reply.value;
     throw reply.error;
   },

@@ -1,19 +1,21 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import {
-  ClientMessage,
-  ContractError,
-  fromZodError,
-  MAX_MESSAGE_BYTES,
-  type EventName,
-  type ServerMessage,
-} from '../contract';
-import { events as eventSchemas } from '../contract/events';
+import { LISTEN_PATH, MAX_MESSAGE_BYTES, type ServerMessage } from '../contract';
 import type { Engine } from '../engine/engine';
+import { answerFrame, forwardEvents } from '../engine/transport/bridge';
+import { serveClient } from '../engine/commands/command-table';
+import { serveAlertExport } from './alert-export';
 import { alertAudioId, sendAlertAudio } from './alert-audio';
-import { requestToken, TOKEN_COOKIE, tokenMatches } from './auth';
-import { CSP, serveStatic } from './static-files';
+import { serveArchive } from './archive-routes';
+import { tokenCookieHeader, tokenMatches } from './auth';
+import { DEFAULT_SERVER_LIMITS, limitConnections, serverTimeoutOptions, type ServerLimits } from './connection-limits';
+import { makeHostPolicy, refuseHttp, refuseSocket, screenRequest, type HostPolicy } from './request-guard';
+import { serveStatic } from './static-files';
+import { createListenSockets } from './listen-socket';
+import { listenProxyStreamId, proxyListen } from './listen-proxy';
+import { ListenHub } from '../engine/listen/listen-hub';
+import { CSP } from '../contract/csp';
 
 export interface ServeOptions {
   engine: Engine;
@@ -21,12 +23,20 @@ export interface ServeOptions {
   port: number;
   token: string;
   rendererDir: string;
+  /** Host names besides the bound address (serve --allow-host): NAME or NAME:PORT. */
+  allowHosts?: readonly string[];
+  /** Timeouts and socket caps; the defaults suit a station. */
+  limits?: Partial<ServerLimits>;
+  /** A route that threw (a bug): the client got a 500, this gets the error. */
+  onError?: (err: Error, route: string) => void;
 }
 
 export interface RunningServer {
   url: string;
   port: number;
   host: string;
+  /** Sockets open now (HTTP and WebSocket). */
+  openConnections(): number;
   close(): Promise<void>;
 }
 
@@ -45,39 +55,59 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
+const isPublic = (pathname: string): boolean => pathname === '/api/health';
+
+const UNAUTHORIZED =
+  'Unauthorized. Open the URL that `eas-console serve` printed (it ends in ?token=...), or send Authorization: Bearer TOKEN.';
+
 /**
  * Headless mode's front door: the built renderer over HTTP, the contract over a WebSocket,
  * /api/health for supervisors and /api/status for monitoring tools. Everything but
- * /api/health needs the token.
+ * /api/health needs the token, the server's own Host and no other page's Origin
+ * (request-guard.ts); sockets are bounded in time and number (connection-limits.ts).
  */
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const { engine, token } = opts;
-  const authorized = (req: IncomingMessage): boolean => tokenMatches(requestToken(req), token);
+  const limits: ServerLimits = { ...DEFAULT_SERVER_LIMITS, ...opts.limits };
+  // Known once listening (port 0 picks one); no request can arrive before.
+  let policy: HostPolicy | null = null;
 
-  const server = createServer((req, res) => {
+  const server = createServer(serverTimeoutOptions(limits), (req, res) => {
+    try {
+      handle(req, res);
+    } catch (err) {
+      // A route that throws must still answer and free the socket; what threw is a bug, but
+      // the station keeps serving.
+      if (!res.headersSent) refuseHttp(res, 500, 'Internal error.');
+      else res.destroy();
+      opts.onError?.(err as Error, (req.url ?? '').slice(0, 200));
+    }
+  });
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!policy) return refuseHttp(res, 503, 'Starting.');
+    const screened = screenRequest(req, policy, 'http', isPublic);
+    if (!screened.ok) return refuseHttp(res, screened.status, screened.reason);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    if (url.pathname === '/api/health') {
+    if (screened.pathname === '/api/health') {
       sendJson(res, 200, { ok: true, uptimeS: Math.round(process.uptime()) });
       return;
     }
-    if (!authorized(req)) {
+    if (!tokenMatches(screened.token, token)) {
       res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer' });
-      res.end('Unauthorized. Open the URL that `eas-console serve` printed (it ends in ?token=...), or send Authorization: Bearer TOKEN.\n');
+      res.end(`${UNAUTHORIZED}\n`);
       return;
     }
-    if (url.searchParams.has('token')) {
-      res.setHeader('set-cookie', `${TOKEN_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict`);
-    }
-    if (url.pathname === '/api/status') {
+    if (screened.via === 'query') res.setHeader('set-cookie', tokenCookieHeader(token));
+    if (screened.pathname === '/api/status') {
       sendJson(res, 200, engine.snapshot());
       return;
     }
-    const audioId = alertAudioId(url.pathname);
+    const audioId = alertAudioId(screened.pathname);
     if (audioId !== null) {
       sendAlertAudio(engine.alertRecordingFile(audioId), res, req.method === 'HEAD').catch((err: Error) => {
         if (!res.headersSent) res.writeHead(500).end(err.message);
@@ -85,94 +115,77 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       });
       return;
     }
-    if (url.pathname.startsWith('/api/')) {
+    if (serveAlertExport(engine, screened.pathname, req, res)) return;
+    if (serveArchive(engine, screened.pathname, screened.searchParams, req, res)) return;
+    const listenStreamId = listenProxyStreamId(screened.pathname);
+    if (listenStreamId !== null) {
+      proxyListen(engine.snapshot().streams.find((st) => st.streamId === listenStreamId), req, res);
+      return;
+    }
+    if (screened.pathname.startsWith('/api/')) {
       sendJson(res, 404, { error: 'not found' });
       return;
     }
-    serveStatic(opts.rendererDir, url.pathname, res).catch((err: Error) => {
+    serveStatic(opts.rendererDir, screened.pathname, res).catch((err: Error) => {
       if (!res.headersSent) res.writeHead(500).end(err.message);
     });
-  });
+  }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const listen = createListenSockets(new ListenHub({ lookup: (id) => engine.bus(id) }));
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== '/ws' || !authorized(req)) {
-      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      socket.destroy();
-      return;
-    }
+    socket.on('error', () => socket.destroy());
+    if (!policy) return refuseSocket(socket, 503, 'Starting.');
+    const screened = screenRequest(req, policy, 'upgrade');
+    if (!screened.ok) return refuseSocket(socket, screened.status, screened.reason);
+    if (!tokenMatches(screened.token, token)) return refuseSocket(socket, 401, UNAUTHORIZED);
+    if (screened.pathname === LISTEN_PATH) return listen.accept(req, socket, head, screened.searchParams);
+    if (screened.pathname !== '/ws') return refuseSocket(socket, 401, UNAUTHORIZED);
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
+  const connections = limitConnections(server, limits);
 
   const send = (ws: WebSocket, msg: ServerMessage): void => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
   };
 
-  wss.on('connection', (ws) => {
+  wss.on('connection', (ws, req: IncomingMessage) => {
+    const caller = serveClient(req.socket.remoteAddress);
     ws.on('message', (data, isBinary) => {
-      void handleMessage(ws, data as Buffer, isBinary);
+      const frame = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+      void answerFrame(engine, frame, isBinary, caller).then((reply) => send(ws, reply));
     });
     ws.on('error', () => ws.terminate());
   });
 
-  async function handleMessage(ws: WebSocket, data: Buffer, isBinary: boolean): Promise<void> {
-    let json: unknown;
-    try {
-      if (isBinary) throw new Error('binary frames are not part of the protocol');
-      json = JSON.parse(data.toString('utf8'));
-    } catch (err) {
-      send(ws, { t: 'error', error: new ContractError('invalid_payload', `unparsable message: ${(err as Error).message}`).toJSON() });
-      return;
+  // Every contract event to every client, serialised once per event.
+  const unsubscribe = forwardEvents(engine, (name, payload) => {
+    if (wss.clients.size === 0) return;
+    const text = JSON.stringify({ t: 'event', name, payload } satisfies ServerMessage);
+    for (const ws of wss.clients) {
+      if (ws.readyState !== ws.OPEN) continue;
+      if (name === 'levels' && ws.bufferedAmount > MAX_BUFFERED) continue;
+      ws.send(text);
     }
-    const parsed = ClientMessage.safeParse(json);
-    if (!parsed.success) {
-      const id = (json as { id?: unknown } | null)?.id;
-      const error = fromZodError(parsed.error).toJSON();
-      if (typeof id === 'number' && Number.isInteger(id) && id >= 0) send(ws, { t: 'result', id, ok: false, error });
-      else send(ws, { t: 'error', error });
-      return;
-    }
-    const { id, cmd, args } = parsed.data;
-    try {
-      const value = await engine.call(cmd, args);
-      send(ws, { t: 'result', id, ok: true, value });
-    } catch (err) {
-      const ce = err instanceof ContractError ? err : new ContractError('internal', (err as Error).message);
-      send(ws, { t: 'result', id, ok: false, error: ce.toJSON() });
-    }
-  }
-
-  // Forward every contract event to every client; serialise once per event.
-  const unsubscribers: Array<() => void> = [];
-  for (const name of Object.keys(eventSchemas) as EventName[]) {
-    const listener = (payload: unknown): void => {
-      if (wss.clients.size === 0) return;
-      const text = JSON.stringify({ t: 'event', name, payload } satisfies ServerMessage);
-      for (const ws of wss.clients) {
-        if (ws.readyState !== ws.OPEN) continue;
-        if (name === 'levels' && ws.bufferedAmount > MAX_BUFFERED) continue;
-        ws.send(text);
-      }
-    };
-    engine.on(name, listener as never);
-    unsubscribers.push(() => engine.off(name, listener as never));
-  }
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => resolve());
   });
   const addr = server.address() as AddressInfo;
+  policy = makeHostPolicy({ address: addr.address, port: addr.port, allowHosts: opts.allowHosts });
   const hostForUrl = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   return {
     port: addr.port,
     host: addr.address,
     url: `http://${hostForUrl}:${addr.port}/?token=${encodeURIComponent(token)}`,
+    openConnections: () => connections.open(),
     async close() {
-      for (const u of unsubscribers) u();
+      unsubscribe();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
+      listen.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -16,14 +16,6 @@ const TYPES: Record<string, string> = {
   '.mp3': 'audio/mpeg',
 };
 
-/**
- * Same policy as the Electron window's: nothing inline, nothing from elsewhere. eas-media: is
- * Electron's scheme for recorded alert audio (fetched for the waveform, played by <audio>).
- */
-export const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' eas-media:; img-src 'self' data:; " +
-  "media-src 'self' eas-media: blob:; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
 /** Serves a file under `root`, or index.html for unknown paths (the renderer is one page). */
 export async function serveStatic(root: string, pathname: string, res: ServerResponse): Promise<void> {
   let rel = decodeURIComponent(pathname);

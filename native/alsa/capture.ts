@@ -1,6 +1,6 @@
-import { CaptureChild, type ChildExit } from '../capture/child';
 import { PcmFramer } from '../capture/pcm-framer';
-import { ffmpegPath } from '../ffmpeg-path';
+import { FFMPEG_INSTALL_HINT, ffmpegPath } from '../ffmpeg-path';
+import { SupervisedChild, type ChildExit } from '../process/supervised-child';
 import { AlsaError, ARECORD_MISSING_HINT, arecordPath, classifyAlsaFailure } from './errors';
 
 export const ALSA_BUS_RATE = 22050;
@@ -44,11 +44,13 @@ export async function captureAlsa(options: AlsaCaptureOptions): Promise<void> {
   let overruns = 0;
   let rateWarning = false;
 
-  const arecord = new CaptureChild(
+  const arecord = new SupervisedChild(
     arecordPath(env),
     // --period-time 50 ms keeps meters lively; --buffer-time 500 ms rides out a busy machine.
     ['-q', '-D', device, '-t', 'raw', '-f', 'S16_LE', '-r', String(rate), '-c', String(channels), '--buffer-time=500000', '--period-time=50000', '-'],
     {
+      name: 'arecord',
+      installHint: ARECORD_MISSING_HINT,
       env,
       onStderrLine: (line) => {
         if (/overrun/i.test(line)) {
@@ -56,16 +58,16 @@ export async function captureAlsa(options: AlsaCaptureOptions): Promise<void> {
           if (overruns++ % 50 === 0) log('warn', `ALSA overrun on ${device} (audio lost; the machine is too busy): ${overruns} so far`);
         } else if (/rate is not accurate/i.test(line)) {
           rateWarning = true;
-          arecord.proc.kill('SIGTERM');
+          arecord.kill('SIGTERM');
         }
       },
     },
   );
   const ffmpeg = convert
-    ? new CaptureChild(
+    ? new SupervisedChild(
         ffmpegBin,
         ['-hide_banner', '-nostdin', '-loglevel', 'error', '-f', 's16le', '-ar', String(rate), '-ac', String(channels), '-i', 'pipe:0', ...downmixArgs(channels), '-ar', String(ALSA_BUS_RATE), '-f', 'f32le', 'pipe:1'],
-        { env, stdin: 'pipe' },
+        { name: 'ffmpeg', installHint: FFMPEG_INSTALL_HINT, env, stdin: 'pipe' },
       )
     : null;
 
@@ -79,12 +81,11 @@ export async function captureAlsa(options: AlsaCaptureOptions): Promise<void> {
     options.onBlock(block);
   }, options.maxBlockSamples);
   if (ffmpeg) {
-    arecord.proc.stdout!.pipe(ffmpeg.proc.stdin!);
-    // EPIPE when ffmpeg dies first; its exit is reported below.
-    ffmpeg.proc.stdin!.on('error', () => {});
-    ffmpeg.proc.stdout!.on('data', (chunk: Buffer) => framer.push(chunk));
+    // EPIPE when ffmpeg dies first is swallowed by SupervisedChild; its exit is reported below.
+    arecord.stdout.pipe(ffmpeg.stdin);
+    ffmpeg.stdout.on('data', (chunk: Buffer) => framer.push(chunk));
   } else {
-    arecord.proc.stdout!.on('data', (chunk: Buffer) => framer.push(chunk));
+    arecord.stdout.on('data', (chunk: Buffer) => framer.push(chunk));
   }
 
   let onAbort = (): void => {};
@@ -103,8 +104,8 @@ export async function captureAlsa(options: AlsaCaptureOptions): Promise<void> {
   if (first === 'aborted' || signal.aborted) return;
 
   const exit: ChildExit = await arecord.exited;
-  if (exit.spawnError) {
-    throw exit.spawnError.code === 'ENOENT'
+  if (exit.kind === 'spawn_failed') {
+    throw SupervisedChild.missing(exit)
       ? new AlsaError('alsa_no_arecord', 'arecord (alsa-utils) is not installed, so ALSA devices cannot be captured', ARECORD_MISSING_HINT, false)
       : new AlsaError('alsa_failed', `arecord could not be started: ${exit.spawnError.message}`, 'check that arecord is executable (ls -l $(which arecord))');
   }
@@ -114,7 +115,7 @@ export async function captureAlsa(options: AlsaCaptureOptions): Promise<void> {
   }
   if (first === 'ffmpeg') {
     const fx = await ffmpeg!.exited;
-    const why = fx.spawnError ? fx.spawnError.message : ffmpeg!.stderr.trim().split('\n').at(-1) || `exit code ${fx.code}`;
+    const why = fx.kind === 'spawn_failed' ? ffmpeg!.describe(fx) : ffmpeg!.stderr.trim().split('\n').at(-1) || (fx.kind === 'exited' ? `exit code ${fx.code}` : `killed by ${fx.signal}`);
     throw new AlsaError('alsa_convert_failed', `converting ${device} from ${rate} Hz/${channels} ch failed: ${why}`, 'check ?rate= and ?channels= match the device; set EAS_FFMPEG if the bundled ffmpeg is missing');
   }
   if (exit.code === 0 || exit.code === null) {

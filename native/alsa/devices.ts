@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { SupervisedChild } from '../process/supervised-child';
 import { AlsaError, ARECORD_MISSING_HINT, arecordPath } from './errors';
 
 import type { AlsaDeviceInfo } from '../../electron/contract/sources/alsa-uri';
@@ -96,20 +96,33 @@ function describe(name: string, plugin: string, description: string, cards: Alsa
   };
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    execFile(arecordPath(env), args, { env, timeout: 10_000, maxBuffer: 4 << 20 }, (err, stdout, stderr) => {
-      const e = err as (NodeJS.ErrnoException & { killed?: boolean }) | null;
-      if (e && e.code === 'ENOENT') {
-        reject(new AlsaError('alsa_no_arecord', 'arecord (alsa-utils) is not installed, so sound cards cannot be listed or captured', ARECORD_MISSING_HINT, false));
-      } else if (e && e.killed) {
-        reject(new AlsaError('alsa_failed', `arecord ${args.join(' ')} did not answer within 10 s`, 'check the sound system (a hung PulseAudio/PipeWire can block ALSA); try arecord -L in a terminal'));
-      } else {
-        // A non-zero exit with "no soundcards found" is a valid, empty answer.
-        resolve({ stdout: String(stdout), stderr: String(stderr) });
-      }
-    });
+const LIST_TIMEOUT_MS = 10_000;
+const LIST_MAX_BYTES = 4 << 20;
+
+async function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
+  const child = new SupervisedChild(arecordPath(env), args, { name: 'arecord', installHint: ARECORD_MISSING_HINT, env });
+  const out: Buffer[] = [];
+  let bytes = 0;
+  child.stdout.on('data', (chunk: Buffer) => {
+    // A listing is a few kB; past the cap the rest is dropped rather than held.
+    if (bytes < LIST_MAX_BYTES) out.push(chunk);
+    bytes += chunk.length;
   });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    void child.stop();
+  }, LIST_TIMEOUT_MS);
+  const exit = await child.exited.finally(() => clearTimeout(timer));
+  if (SupervisedChild.missing(exit)) {
+    throw new AlsaError('alsa_no_arecord', 'arecord (alsa-utils) is not installed, so sound cards cannot be listed or captured', ARECORD_MISSING_HINT, false);
+  }
+  if (timedOut) {
+    throw new AlsaError('alsa_failed', `arecord ${args.join(' ')} did not answer within ${LIST_TIMEOUT_MS / 1000} s`, 'check the sound system (a hung PulseAudio/PipeWire can block ALSA); try arecord -L in a terminal');
+  }
+  if (exit.kind === 'spawn_failed') throw new AlsaError('alsa_failed', child.describe(exit), 'check that arecord is executable (ls -l $(which arecord))');
+  // A non-zero exit with "no soundcards found" is a valid, empty answer.
+  return { stdout: Buffer.concat(out).toString('utf8'), stderr: child.stderr };
 }
 
 /**

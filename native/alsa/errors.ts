@@ -1,8 +1,10 @@
-import { CaptureFailure } from '../capture/failure';
+import { CaptureError, type CaptureErrorCode } from '../capture/capture-error';
+
+export type AlsaErrorCode = Extract<CaptureErrorCode, `alsa_${string}`>;
 
 /** A named ALSA failure with what to do about it (codes alsa_*). */
-export class AlsaError extends CaptureFailure {
-  constructor(code: string, message: string, hint: string, retryable = true) {
+export class AlsaError extends CaptureError {
+  constructor(code: AlsaErrorCode, message: string, hint: string, retryable = true) {
     super(code, message, hint, retryable);
     this.name = 'AlsaError';
   }

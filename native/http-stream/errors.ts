@@ -1,8 +1,9 @@
-import { CaptureFailure } from '../capture/failure';
+import { CaptureError, type CaptureErrorCode } from '../capture/capture-error';
+import { maskUri } from '../../electron/contract/sources/uri-secrets';
 
 /** A named internet-stream failure (codes http_*, dns_failed, tls_failed, stream_*, ...). */
-export class StreamError extends CaptureFailure {
-  constructor(code: string, message: string, hint: string, retryable = true) {
+export class StreamError extends CaptureError {
+  constructor(code: CaptureErrorCode, message: string, hint: string, retryable = true) {
     super(code, message, hint, retryable);
     this.name = 'StreamError';
   }
@@ -18,13 +19,13 @@ export function where(url: string): string {
   }
 }
 
-/** URL without credentials, for logs and messages. */
+/** URL without credentials (user:password@, ?token=-like parameters masked), for logs and messages. */
 export function safeUrl(url: string): string {
   try {
     const u = new URL(url);
     u.username = '';
     u.password = '';
-    return u.toString();
+    return maskUri(u.toString());
   } catch {
     return '(invalid URL)';
   }

@@ -1,6 +1,7 @@
-import { CaptureChild } from '../capture/child';
+import { sleep } from '../../electron/core/time/sleep';
 import { PcmFramer } from '../capture/pcm-framer';
-import { ffmpegPath } from '../ffmpeg-path';
+import { FFMPEG_INSTALL_HINT, ffmpegPath } from '../ffmpeg-path';
+import { SupervisedChild } from '../process/supervised-child';
 import { fromHttpStatus, fromNetworkError, safeUrl, StreamError, where } from './errors';
 import { IcyV1Response, openHttp, readText, type Opened } from './http-get';
 import { icyTitle, IcyDemuxer } from './icy';
@@ -122,11 +123,11 @@ async function decodeBody(bin: string, opened: Opened, options: HttpStreamOption
   const name = res.headers['icy-name'];
   options.log?.('info', `connected to ${safeUrl(url)} (${mediaType(res.headers['content-type']) || 'no type'}${metaint > 0 ? `, ICY metadata every ${metaint} bytes` : ''}${name ? `, "${String(name)}"` : ''})`);
 
-  const ff = new CaptureChild(bin, ffmpegArgs(['-i', 'pipe:0']), { stdin: 'pipe' });
+  const ff = new SupervisedChild(bin, ffmpegArgs(['-i', 'pipe:0']), { name: 'ffmpeg', installHint: FFMPEG_INSTALL_HINT, stdin: 'pipe' });
   const framer = new PcmFramer('f32le', options.onBlock);
-  ff.proc.stdout!.on('data', (chunk: Buffer) => framer.push(chunk));
-  const stdin = ff.proc.stdin!;
-  stdin.on('error', () => {}); // EPIPE when ffmpeg quits first: its exit is the report
+  ff.stdout.on('data', (chunk: Buffer) => framer.push(chunk));
+  // EPIPE when ffmpeg quits first is swallowed by SupervisedChild: its exit is the report.
+  const stdin = ff.stdin;
   let paused = false;
   const toDecoder = (chunk: Uint8Array): void => {
     if (!stdin.write(chunk) && !paused) {
@@ -173,7 +174,7 @@ async function decodeBody(bin: string, opened: Opened, options: HttpStreamOption
   if (outcome.type === 'eof' || outcome.type === 'neterr') {
     // Let ffmpeg decode what it already has, so the last seconds before a drop are heard.
     stdin.end();
-    const flushed = await Promise.race([ff.exited.then(() => true), delay(3000, signal)]);
+    const flushed = await Promise.race([ff.exited.then(() => true), sleep(3000, signal).then(() => false)]);
     if (!flushed) await ff.stop();
   } else {
     req.destroy();
@@ -199,7 +200,7 @@ async function decodeBody(bin: string, opened: Opened, options: HttpStreamOption
 
 async function decodeUrl(bin: string, url: string, options: HttpStreamOptions): Promise<void> {
   const { signal } = options;
-  const ff = new CaptureChild(bin, ffmpegArgs(['-rw_timeout', String((options.idleTimeoutMs ?? 15_000) * 1000), '-i', url]));
+  const ff = new SupervisedChild(bin, ffmpegArgs(['-rw_timeout', String((options.idleTimeoutMs ?? 15_000) * 1000), '-i', url]), { name: 'ffmpeg', installHint: FFMPEG_INSTALL_HINT });
   const framer = new PcmFramer('f32le', options.onBlock);
   let idleTimer: NodeJS.Timeout | undefined;
   let onAbort = (): void => {};
@@ -209,7 +210,7 @@ async function decodeUrl(bin: string, url: string, options: HttpStreamOptions): 
       idleTimer = setTimeout(() => resolve({ type: 'idle' }), (options.idleTimeoutMs ?? 15_000) + (options.timeoutMs ?? 10_000));
     };
     arm();
-    ff.proc.stdout!.on('data', (chunk: Buffer) => {
+    ff.stdout.on('data', (chunk: Buffer) => {
       arm();
       framer.push(chunk);
     });
@@ -225,7 +226,7 @@ async function decodeUrl(bin: string, url: string, options: HttpStreamOptions): 
     throw new StreamError('stream_stalled', `no audio from ${where(url)} for ${Math.round((options.idleTimeoutMs ?? 15_000) / 1000)} s`, 'the server or the network stalled; the engine reconnects');
   }
   const exit = await ff.exited;
-  if (exit.spawnError) throw new StreamError('ffmpeg_failed', `ffmpeg could not be started: ${exit.spawnError.message}`, 'reinstall the app or set EAS_FFMPEG', false);
+  if (exit.kind === 'spawn_failed') throw new StreamError('ffmpeg_failed', `ffmpeg could not be started: ${ff.describe(exit)}`, 'reinstall the app or set EAS_FFMPEG', false);
   throw fromFfmpegStderr(ff.stderr, url, framer.samples);
 }
 
@@ -248,18 +249,4 @@ export function fromFfmpegStderr(stderr: string, url: string, samples: number): 
 function lastLine(text: string): string | null {
   const line = text.trim().split(/\r?\n/).filter(Boolean).at(-1)?.trim();
   return line ? line.replace(/\/\/[^/\s:@]*:[^@\s/]*@/g, '//***@') : null;
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<false> {
-  return new Promise((resolve) => {
-    const onAbort = (): void => {
-      clearTimeout(t);
-      resolve(false);
-    };
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(false);
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -1,4 +1,5 @@
 import { XMLParser } from 'fast-xml-parser';
+import { sleep } from '../../electron/core/time/sleep';
 import { IcecastAuthError, IcecastError, NotIcecastError } from './errors';
 import { describeServer, icecastGet, query, type IcecastConnection, type IcecastResponse } from './http';
 import { decodeCharRefs, fetchAdminStats, parseStatusJson } from './stats';
@@ -154,7 +155,7 @@ export async function moveClients(conn: IcecastConnection, from: string, to: str
     const arrivedIds = new Set(arrived.map((l) => l.id));
     moved = before.filter((id) => !leftIds.has(id) && arrivedIds.has(id));
     if (moved.length === before.length) break;
-    await new Promise((res2) => setTimeout(res2, 100));
+    await sleep(100);
   }
   if (moved.length === 0) {
     throw new IcecastError(

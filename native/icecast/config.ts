@@ -39,6 +39,30 @@ export const LOW_LATENCY_LIMITS: IcecastLimits = {
   sourceTimeout: 5,
 };
 
+/** Seconds of audio a new listener gets at once on a mount of ours (see burstBytesFor). */
+export const MOUNT_BURST_SECONDS = 0.5;
+
+/**
+ * Bytes of `seconds` of a stream at `bitrateKbps`: a mount's burst. Half a second is enough for
+ * a player to start at once; more only delays what it plays behind the live audio (Icecast's
+ * default 64 KiB is 4 s of 128k MP3, 16 s of 32k). Icecast starts a burst on a whole block it
+ * received from the source, so a listener may get up to one block more.
+ */
+export function burstBytesFor(bitrateKbps: number, seconds = MOUNT_BURST_SECONDS): number {
+  if (!Number.isFinite(bitrateKbps) || bitrateKbps <= 0) throw new RangeError(`Mount bitrate ${bitrateKbps} kbit/s is not a bitrate.`);
+  return Math.round((bitrateKbps * 1000 * seconds) / 8);
+}
+
+/** One <mount> block: settings Icecast applies to that mount only. */
+export interface IcecastMountConfig {
+  /** e.g. "/station.mp3" */
+  mount: string;
+  /** The stream's bitrate, which sizes its burst. */
+  bitrateKbps: number;
+  /** Bytes; default burstBytesFor(bitrateKbps). */
+  burstSize?: number;
+}
+
 export interface IcecastConfigOptions {
   port: number;
   /** Default 127.0.0.1: a managed server is private unless the user opens it. */
@@ -66,6 +90,8 @@ export interface IcecastConfigOptions {
   changeOwner?: { user: string; group: string };
   /** Extra response headers on every request (CORS for web players by default). */
   httpHeaders?: Record<string, string>;
+  /** Per-mount settings (burst sized to the mount's bitrate); other mounts get the global limits. */
+  mounts?: readonly IcecastMountConfig[];
 }
 
 /** Random password for a managed server: URL-safe so it fits icecast:// URLs unescaped. */
@@ -99,11 +125,35 @@ function checkLimits(limits: IcecastLimits): void {
   }
 }
 
+function checkMounts(mounts: readonly IcecastMountConfig[]): void {
+  const seen = new Set<string>();
+  for (const m of mounts) {
+    if (!/^\/[^\s?#]{1,127}$/.test(m.mount)) throw new RangeError(`Mount "${m.mount}" is not a mount: use a "/" then a name, e.g. /station.mp3.`);
+    if (seen.has(m.mount)) throw new RangeError(`Mount ${m.mount} is configured twice.`);
+    seen.add(m.mount);
+    if (m.burstSize !== undefined && (!Number.isInteger(m.burstSize) || m.burstSize < 0)) {
+      throw new RangeError(`Burst size of ${m.mount} must be a whole number of bytes >= 0, got ${m.burstSize}.`);
+    }
+  }
+}
+
+function mountBlock(m: IcecastMountConfig): string[] {
+  const e = xmlEscape;
+  return [
+    '  <mount type="normal">',
+    `    <mount-name>${e(m.mount)}</mount-name>`,
+    `    <burst-size>${e(m.burstSize ?? burstBytesFor(m.bitrateKbps))}</burst-size>`,
+    '  </mount>',
+  ];
+}
+
 /** The icecast.xml of a managed local Icecast. Every value is XML-escaped. */
 export function icecastConfigXml(opts: IcecastConfigOptions): string {
   checkPort(opts.port);
   const limits: IcecastLimits = { ...LOW_LATENCY_LIMITS, ...opts.limits };
   checkLimits(limits);
+  const mounts = opts.mounts ?? [];
+  checkMounts(mounts);
   const e = xmlEscape;
   const el = (name: string, value: string | number): string => `<${name}>${e(value)}</${name}>`;
   const headers = opts.httpHeaders ?? { 'Access-Control-Allow-Origin': '*' };
@@ -137,6 +187,7 @@ export function icecastConfigXml(opts: IcecastConfigOptions): string {
     '  </http-headers>',
     // fileserve stays on: the status pages need style.css and images from the webroot.
     '  <fileserve>1</fileserve>',
+    ...mounts.flatMap(mountBlock),
     '  <paths>',
     `    ${el('basedir', opts.webRoot ? opts.webRoot.replace(/\/web\/?$/, '') : '/usr/share/icecast2')}`,
     `    ${el('logdir', opts.logDir)}`,

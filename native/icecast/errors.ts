@@ -1,20 +1,12 @@
+import type { IcecastErrorCode } from '../../electron/contract/error-codes';
+
+export type { IcecastErrorCode };
+
 /**
  * Named failures of the Icecast server side (managed server, stats, admin). Each message says
- * what to do; none carries a password (messages are built from redacted text only).
+ * what to do; none carries a password (messages are built from redacted text only). The codes
+ * and their meanings are listed in electron/contract/error-codes.ts.
  */
-export type IcecastErrorCode =
-  | 'not_installed'
-  | 'start_failed'
-  | 'unauthorized'
-  | 'unreachable'
-  | 'timeout'
-  | 'not_icecast'
-  | 'not_found'
-  | 'bad_request'
-  | 'http_error'
-  | 'move_failed'
-  | 'metadata_unsupported';
-
 export class IcecastError extends Error {
   readonly code: IcecastErrorCode;
   /** False when retrying the same request cannot help (wrong password, missing binary). */

@@ -1,16 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
   accessSync, chmodSync, chownSync, closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, mkdtempSync,
-  openSync, readFileSync, readSync, statSync, unlinkSync, writeFileSync,
+  openSync, readdirSync, readFileSync, readSync, renameSync, statSync, symlinkSync, unlinkSync, writeFileSync,
 } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
-import { icecastConfigXml, type IcecastLimits } from './config';
+import { sleep } from '../../electron/core/time/sleep';
+import { SupervisedChild, type ChildExit } from '../process/supervised-child';
+import { DEBIAN_WEBROOT, icecastConfigXml, type IcecastLimits, type IcecastMountConfig } from './config';
 import { IcecastNotInstalledError, IcecastStartError, redact } from './errors';
+import { listensOnPort } from './port-owner';
 
 /**
  * The icecast2 binary: an explicit path (settings) first, then PATH, then Debian's place.
@@ -114,6 +116,10 @@ export interface ManagedIcecastOptions {
   /** Lets relay servers pull every mount (scaling out, docs/icecast.md). Off when absent. */
   relayPassword?: string;
   limits?: Partial<IcecastLimits>;
+  /** Mounts of ours: each gets a burst sized to its bitrate and a .pls playlist (see setMounts). */
+  mounts?: readonly ManagedMount[];
+  /** The XSL pages and images Icecast serves (default Debian's); linked into our own webroot. */
+  webRoot?: string;
   /** Path to icecast2 (a setting); default found on PATH. */
   binary?: string | null;
   /** Restart after an unexpected exit (default true). */
@@ -129,6 +135,21 @@ export interface ManagedIcecastOptions {
   logLevel?: 1 | 2 | 3 | 4;
 }
 
+export interface ManagedMount extends IcecastMountConfig {
+  /** Stream name for the playlist's title. */
+  name?: string;
+}
+
+/**
+ * A .pls playlist for one mount. Icecast 2.4 generates /mount.m3u itself but no .pls, and serves
+ * any file in its webroot, so the managed server gets these as files. The URL names the host
+ * Icecast puts into its own playlists.
+ */
+export function plsPlaylist(listenUrl: string, title: string): string {
+  const clean = title.replace(/[\r\n]+/g, ' ');
+  return `[playlist]\nNumberOfEntries=1\nFile1=${listenUrl}\nTitle1=${clean}\nLength1=-1\nVersion=2\n`;
+}
+
 interface ManagedIcecastEvents {
   state: [ManagedIcecastStatus];
   log: [string];
@@ -137,24 +158,6 @@ interface ManagedIcecastEvents {
 const OUTPUT_LINES = 200;
 /** A run this long counts as healthy: the next crash starts the backoff from scratch. */
 const HEALTHY_RUN_MS = 60_000;
-
-const liveChildren = new Set<ChildProcess>();
-let exitHookInstalled = false;
-function trackChild(child: ChildProcess): void {
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    // Safety net when the app exits without stop(): never leave an icecast2 behind.
-    process.once('exit', () => {
-      for (const c of liveChildren) c.kill('SIGKILL');
-    });
-  }
-  liveChildren.add(child);
-  child.once('exit', () => liveChildren.delete(child));
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
 
 /** One HTTP probe: resolves with the Server header and body, rejects on no answer. */
 function probe(host: string, port: number, timeoutMs: number): Promise<{ server: string; body: string }> {
@@ -213,19 +216,13 @@ function jsonOk(text: string): boolean {
   }
 }
 
-function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((r) => {
-    const t = setTimeout(() => {
-      child.off('exit', done);
-      r(false);
-    }, ms);
-    const done = (): void => {
-      clearTimeout(t);
-      r(true);
-    };
-    child.once('exit', done);
-  });
+function mountsKey(list: readonly ManagedMount[]): string {
+  return JSON.stringify([...list].sort((a, b) => a.mount.localeCompare(b.mount)));
+}
+
+/** "code 1", "SIGKILL", or why it never ran: how the old messages put it. */
+function exitReason(exit: ChildExit): string {
+  return exit.kind === 'exited' ? `code ${exit.code}` : exit.kind === 'killed' ? exit.signal : exit.spawnError.message;
 }
 
 /**
@@ -237,7 +234,7 @@ export class ManagedIcecast extends EventEmitter<ManagedIcecastEvents> {
   private readonly runAs: RunAs | null;
   private readonly bind: string;
   private runtimeDir: string;
-  private child: ChildProcess | null = null;
+  private child: SupervisedChild | null = null;
   private currentPort: number | null;
   private st: ManagedIcecastState = 'stopped';
   private restartCount = 0;
@@ -249,10 +246,14 @@ export class ManagedIcecast extends EventEmitter<ManagedIcecastEvents> {
   private stopping = false;
   private output: string[] = [];
   private partial = '';
+  private mountList: readonly ManagedMount[];
+  /** The mounts in the config icecast2 last read (or is about to read). */
+  private writtenMounts = '';
 
   constructor(opts: ManagedIcecastOptions) {
     super();
     this.opts = opts;
+    this.mountList = opts.mounts ?? [];
     this.runAs = opts.runAs === undefined ? defaultRunAs() : opts.runAs;
     this.bind = opts.bindAddress ?? '127.0.0.1';
     this.runtimeDir = resolve(opts.dir);
@@ -283,6 +284,35 @@ export class ManagedIcecast extends EventEmitter<ManagedIcecastEvents> {
   }
   get errorLogPath(): string {
     return join(this.runtimeDir, 'error.log');
+  }
+  /** Our webroot: links to the XSL pages, plus the mounts' .pls files. */
+  get webRootPath(): string {
+    return join(this.runtimeDir, 'web');
+  }
+  get mounts(): readonly ManagedMount[] {
+    return this.mountList;
+  }
+
+  /**
+   * The mounts of ours and their bitrates. A running server re-reads its config (SIGHUP, which
+   * Icecast 2.4 answers by applying the <mount> settings to the sources already connected,
+   * without dropping anyone). Returns false when nothing changed.
+   */
+  setMounts(mounts: readonly ManagedMount[]): boolean {
+    if (mountsKey(mounts) === mountsKey(this.mountList)) return false;
+    this.mountList = [...mounts];
+    this.reloadIfChanged();
+    return true;
+  }
+
+  /**
+   * Only a server that answers HTTP has its signal handlers: a SIGHUP before that would end it.
+   * Mounts that change during a start are applied once it runs.
+   */
+  private reloadIfChanged(): void {
+    if (!this.child?.running || this.st !== 'running' || mountsKey(this.mountList) === this.writtenMounts) return;
+    this.writeFiles();
+    this.child.kill('SIGHUP');
   }
 
   status(): ManagedIcecastStatus {
@@ -329,16 +359,8 @@ export class ManagedIcecast extends EventEmitter<ManagedIcecastEvents> {
   async stop(): Promise<void> {
     this.stopping = true;
     this.clearRestartTimer();
-    const child = this.child;
-    if (child) {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        if (!(await waitExit(child, this.opts.killAfterMs ?? 5000))) {
-          child.kill('SIGKILL');
-          await waitExit(child, 5000);
-        }
-      }
-    }
+    // Icecast gets longer than the default grace: it is on the engine's thread, not in a worker.
+    await this.child?.stop(this.opts.killAfterMs ?? 5000);
     this.child = null;
     this.started = null;
     this.setState('stopped');
@@ -390,8 +412,8 @@ export class ManagedIcecast extends EventEmitter<ManagedIcecastEvents> {
     this.restartTimer = null;
   }
 
-  private onOutput(chunk: Buffer): void {
-    const text = this.partial + chunk.toString('utf8');
+  private onOutput(chunk: Buffer | string): void {
+    const text = this.partial + (typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
     const lines = text.split('\n');
     this.partial = lines.pop() ?? '';
     for (const raw of lines) {
@@ -428,6 +450,13 @@ export class ManagedIcecast extends EventEmitter<ManagedIcecastEvents> {
       // run finds the pidfile of an orphan.
       this.runtimeDir = stableTempDir(this.runtimeDir, ra);
     }
+    this.writeFiles();
+  }
+
+  /** icecast.xml (0600: it holds the passwords) and the webroot, owned by the service user when we are root. */
+  private writeFiles(): void {
+    const ra = this.runAs;
+    const webRoot = this.prepareWebRoot();
     const cfg = icecastConfigXml({
       port: this.currentPort!,
       bindAddress: this.bind,
@@ -442,13 +471,56 @@ export class ManagedIcecast extends EventEmitter<ManagedIcecastEvents> {
       logDir: this.runtimeDir,
       pidFile: join(this.runtimeDir, 'icecast.pid'),
       logLevel: this.opts.logLevel,
+      webRoot,
+      mounts: this.mountList,
     });
-    writeFileSync(this.configPath, cfg, { mode: 0o600 });
-    chmodSync(this.configPath, 0o600);
+    this.writtenMounts = mountsKey(this.mountList);
+    const tmp = `${this.configPath}.tmp`;
+    writeFileSync(tmp, cfg, { mode: 0o600 });
+    chmodSync(tmp, 0o600);
+    if (ra) chownSync(tmp, ra.uid, ra.gid);
+    // A SIGHUP may come while we write: Icecast must read the old file or the new one, whole.
+    renameSync(tmp, this.configPath);
     if (ra) {
-      for (const p of [this.runtimeDir, this.configPath, this.errorLogPath, join(this.runtimeDir, 'access.log')]) {
+      for (const p of [this.runtimeDir, this.errorLogPath, join(this.runtimeDir, 'access.log')]) {
         if (existsSync(p)) chownSync(p, ra.uid, ra.gid);
       }
+    }
+  }
+
+  /**
+   * <dir>/web: a link to each of the stock pages (status-json.xsl and what it imports, the
+   * status page and its images) and one .pls per mount. Falls back to the stock webroot when
+   * the links cannot be made.
+   */
+  private prepareWebRoot(): string {
+    const stock = this.opts.webRoot ?? DEBIAN_WEBROOT;
+    const web = this.webRootPath;
+    try {
+      // Updated in place, never removed and remade: the server reads status-json.xsl from
+      // here while the mounts change.
+      mkdirSync(web, { recursive: true, mode: 0o755 });
+      const stockNames = new Set(readdirSync(stock));
+      for (const name of stockNames) {
+        const link = join(web, name);
+        if (!existsSync(link)) symlinkSync(join(stock, name), link);
+      }
+      const host = this.opts.hostname ?? this.host;
+      const wanted = new Set<string>();
+      for (const m of this.mountList) {
+        const file = `${m.mount.slice(1)}.pls`;
+        wanted.add(file);
+        const url = `http://${host.includes(':') ? `[${host}]` : host}:${this.currentPort}${m.mount}`;
+        writeFileSync(join(web, `.${file}.tmp`), plsPlaylist(url, m.name ?? m.mount.slice(1)), { mode: 0o644 });
+        renameSync(join(web, `.${file}.tmp`), join(web, file));
+      }
+      for (const name of readdirSync(web)) {
+        if (name.endsWith('.pls') && !wanted.has(name) && !stockNames.has(name)) unlinkSync(join(web, name));
+      }
+      return web;
+    } catch (err) {
+      this.onOutput(`eas-console: serving the stock webroot ${stock} (no .pls playlists): ${(err as Error).message}\n`);
+      return stock;
     }
   }
 
@@ -484,29 +556,26 @@ export class ManagedIcecast extends EventEmitter<ManagedIcecastEvents> {
     this.prepareDir();
     this.output = [];
     this.partial = '';
-    const child = spawn(binary, ['-c', this.configPath], {
+    const child = new SupervisedChild(binary, ['-c', this.configPath], {
+      name: 'icecast2',
+      installHint: 'apt-get install icecast2',
       cwd: this.runtimeDir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      ...(this.runAs ? { uid: this.runAs.uid, gid: this.runAs.gid } : {}),
+      uid: this.runAs?.uid,
+      gid: this.runAs?.gid,
+      onStderr: (text) => this.onOutput(text),
+      // Never leave an icecast2 behind holding the port when the app exits without stop().
+      killOnProcessExit: true,
     });
-    trackChild(child);
     this.child = child;
-    child.stdout!.on('data', (c: Buffer) => this.onOutput(c));
-    child.stderr!.on('data', (c: Buffer) => this.onOutput(c));
-    let spawnError: Error | null = null;
-    child.once('error', (err) => {
-      spawnError = err;
-    });
-    child.once('exit', (code, signal) => this.onExit(child, code, signal));
+    child.stdout.on('data', (c: Buffer) => this.onOutput(c));
+    void child.exited.then((exit) => this.onExit(child, exit));
 
     const deadline = Date.now() + (this.opts.startTimeoutMs ?? 10_000);
     let answeredAt = 0;
     while (true) {
-      if (spawnError || child.exitCode !== null || child.signalCode !== null) {
-        await waitExit(child, 1000);
-        const why = spawnError
-          ? `could not run ${binary}: ${(spawnError as Error).message}`
-          : `icecast2 exited during start (${child.signalCode ?? `code ${child.exitCode}`})`;
+      if (!child.running) {
+        const exit = await child.exited;
+        const why = exit.kind === 'spawn_failed' ? `could not run ${binary}: ${exit.spawnError.message}` : `icecast2 exited during start (${exitReason(exit)})`;
         this.child = null;
         const tail = this.logTail(4096);
         const last = this.output.filter((l) => /FATAL|ERROR/i.test(l)).pop();
@@ -515,7 +584,8 @@ export class ManagedIcecast extends EventEmitter<ManagedIcecastEvents> {
       if (this.stopping) throw new IcecastStartError('Icecast start was cancelled by stop().', '');
       try {
         const { server, body } = await probe(this.host, this.currentPort!, 1000);
-        if (/icecast/i.test(server)) {
+        // Only our own child's answer counts (listensOnPort: null where /proc cannot tell).
+        if (/icecast/i.test(server) && child.pid !== undefined && listensOnPort(child.pid, this.currentPort!) !== false) {
           // For its first few hundred ms Icecast 2.4.4 serves status-json.xsl as invalid JSON
           // (its global stats are not published yet): wait for that, up to 2 s, so callers
           // see a complete server.
@@ -528,7 +598,7 @@ export class ManagedIcecast extends EventEmitter<ManagedIcecastEvents> {
       }
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        await waitExit(child, 2000);
+        await child.exited;
         this.child = null;
         throw new IcecastStartError(`Icecast did not answer on port ${this.currentPort} within ${Math.round((this.opts.startTimeoutMs ?? 10_000) / 1000)} s. See the Icecast log.`, this.logTail(4096));
       }
@@ -538,16 +608,17 @@ export class ManagedIcecast extends EventEmitter<ManagedIcecastEvents> {
     this.lastErr = null;
     if (isRestart) this.restartCount++;
     this.setState('running');
+    this.reloadIfChanged();
   }
 
-  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+  private onExit(child: SupervisedChild, exit: ChildExit): void {
     if (child !== this.child) return;
     // During start() the launch loop reports the failure itself.
     if (this.stopping || this.st === 'starting') return;
     const ranFor = this.started ? Date.now() - this.started : 0;
     this.child = null;
     this.started = null;
-    this.lastErr = `icecast2 exited unexpectedly (${signal ?? `code ${code}`})`;
+    this.lastErr = `icecast2 exited unexpectedly (${exitReason(exit)})`;
     if (this.opts.supervise === false) {
       this.setState('failed');
       return;

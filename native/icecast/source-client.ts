@@ -3,6 +3,7 @@ import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { setOggPageSeq, type EncodedUnit } from '../encoder/framer';
 import { classifyHttp, classifySocketError, SourceError, type Where } from './source-errors';
+import { unackedBytes } from './tcp-unacked';
 
 export { SourceError, type SourceErrorKind } from './source-errors';
 
@@ -48,6 +49,8 @@ export interface SourceClientOptions {
   tlsOptions?: Pick<ConnectionOptions, 'ca' | 'rejectUnauthorized' | 'servername'>;
   /** For tests: the jitter source. */
   random?: () => number;
+  /** Clock for the stats' times (liveSince, deliveredAt, ...); default Date.now. */
+  now?: () => number;
 }
 
 export interface IceHeaders {
@@ -68,6 +71,12 @@ export interface SourceClientStats {
   state: SourceClientState;
   /** Bytes handed to the server over all connections. */
   bytesSent: number;
+  /**
+   * When audio last got to the server: the server's TCP acknowledged what was sent (Linux, see
+   * tcp-unacked.ts), or elsewhere a write completed into the local kernel. Null before the
+   * first, and reset with each connection. The one sign that listeners are being fed.
+   */
+  deliveredAt: number | null;
   /** Encoded audio thrown away (network stall, server away), whole frames/pages only. */
   droppedBytes: number;
   /** Times the stream went live again after having been live. */
@@ -116,9 +125,16 @@ export class IcecastSourceClient extends EventEmitter<SourceClientEvents> {
   private probeTimer: NodeJS.Timeout | null = null;
   private probeSock: Socket | null = null;
   private stallTimer: NodeJS.Timeout | null = null;
+  /** Watches the server's acknowledgements while live; null where they cannot be read. */
+  private ackTimer: NodeJS.Timeout | null = null;
+  private lastUnacked = 0;
+  private lastSent = 0;
+  private ackedAt = 0;
+  /** The server's acknowledgements kept up at the last look: a completed write counts as delivered. */
+  private acksOk = true;
   private everLive = false;
   private outageSince: number | null = null;
-  private s = { bytesSent: 0, droppedBytes: 0, reconnects: 0, failures: 0, liveSince: null as number | null, nextAttemptAt: null as number | null, backoffMs: null as number | null, lastError: null as SourceError | null };
+  private s = { bytesSent: 0, deliveredAt: null as number | null, droppedBytes: 0, reconnects: 0, failures: 0, liveSince: null as number | null, nextAttemptAt: null as number | null, backoffMs: null as number | null, lastError: null as SourceError | null };
 
   constructor(opts: SourceClientOptions) {
     super();
@@ -143,6 +159,7 @@ export class IcecastSourceClient extends EventEmitter<SourceClientEvents> {
       stallTimeoutMs: opts.stallTimeoutMs ?? 10_000,
       userAgent: opts.userAgent ?? 'eas-console',
       random: opts.random ?? Math.random,
+      now: opts.now ?? Date.now,
     };
     this.ice = opts.ice ?? {};
     this.tlsOptions = opts.tlsOptions;
@@ -340,11 +357,13 @@ export class IcecastSourceClient extends EventEmitter<SourceClientEvents> {
     if (this.everLive) this.s.reconnects++;
     this.everLive = true;
     this.outageSince = null;
-    this.s.liveSince = Date.now();
+    this.s.liveSince = this.o.now();
+    this.s.deliveredAt = null;
     this.s.nextAttemptAt = null;
     this.s.backoffMs = null;
     this.s.failures = 0;
     this.s.lastError = null;
+    this.watchAcks(sock);
     sock.on('drain', () => {
       if (this.sock !== sock) return;
       this.blocked = false;
@@ -391,7 +410,7 @@ export class IcecastSourceClient extends EventEmitter<SourceClientEvents> {
       this.queuedBytes -= u.data.length;
       if (this.o.ogg) this.sequence(u);
       this.s.bytesSent += u.data.length;
-      if (!sock.write(u.data)) this.blocked = true;
+      if (!sock.write(u.data, this.delivered)) this.blocked = true;
     }
     this.queue = i === this.queue.length ? [] : this.queue.slice(i);
     if (this.blocked && !this.stallTimer) {
@@ -443,14 +462,15 @@ export class IcecastSourceClient extends EventEmitter<SourceClientEvents> {
   }
 
   private onConnectionLost(err: SourceError, wasLive: boolean): void {
-    const liveFor = wasLive && this.s.liveSince !== null ? Date.now() - this.s.liveSince : 0;
+    const liveFor = wasLive && this.s.liveSince !== null ? this.o.now() - this.s.liveSince : 0;
     this.live = false;
     this.blocked = false;
     this.s.liveSince = null;
     if (this.stallTimer) clearTimeout(this.stallTimer);
-    this.stallTimer = null;
+    if (this.ackTimer) clearInterval(this.ackTimer);
+    this.stallTimer = this.ackTimer = null;
     if (wasLive && liveFor >= HEALTHY_LIVE_MS) this.s.failures = 0;
-    this.outageSince ??= Date.now();
+    this.outageSince ??= this.o.now();
     this.failed(err);
   }
 
@@ -463,7 +483,7 @@ export class IcecastSourceClient extends EventEmitter<SourceClientEvents> {
     if (err.kind === 'mount_in_use') delay = Math.min(delay, 4000);
     delay = Math.round(Math.max(this.o.minMs, Math.min(this.o.maxMs, delay)));
     this.s.backoffMs = delay;
-    this.s.nextAttemptAt = Date.now() + delay;
+    this.s.nextAttemptAt = this.o.now() + delay;
     this.setState(err.transient ? 'retrying' : 'error', err);
     this.timer = setTimeout(() => this.attempt(), delay);
     // Only while the server is down: after a drop from a server that still runs (a kicked
@@ -477,8 +497,8 @@ export class IcecastSourceClient extends EventEmitter<SourceClientEvents> {
    * After two minutes of outage the probe slows to every 1.5 s.
    */
   private probe(): void {
-    const since = this.outageSince ?? Date.now();
-    const every = Date.now() - since > 120_000 ? Math.max(this.o.probeIntervalMs, 1500) : this.o.probeIntervalMs;
+    const since = this.outageSince ?? this.o.now();
+    const every = this.o.now() - since > 120_000 ? Math.max(this.o.probeIntervalMs, 1500) : this.o.probeIntervalMs;
     this.probeTimer = setTimeout(() => {
       this.probeTimer = null;
       if (this.st !== 'retrying' && this.st !== 'error') return;
@@ -505,7 +525,8 @@ export class IcecastSourceClient extends EventEmitter<SourceClientEvents> {
     if (this.timer) clearTimeout(this.timer);
     if (this.probeTimer) clearTimeout(this.probeTimer);
     if (this.stallTimer) clearTimeout(this.stallTimer);
-    this.timer = this.probeTimer = this.stallTimer = null;
+    if (this.ackTimer) clearInterval(this.ackTimer);
+    this.timer = this.probeTimer = this.stallTimer = this.ackTimer = null;
     if (this.probeSock) {
       const s = this.probeSock;
       this.probeSock = null;
@@ -513,6 +534,47 @@ export class IcecastSourceClient extends EventEmitter<SourceClientEvents> {
       s.on('error', () => {});
       s.destroy();
     }
+  }
+
+  /** A write completed into the kernel: delivered, where the server's acknowledgements cannot be read. */
+  private readonly delivered = (err?: Error | null): void => {
+    if (!err && this.live && (this.ackTimer === null || this.acksOk)) this.s.deliveredAt = this.o.now();
+  };
+
+  /**
+   * Reads the connection's unacknowledged bytes twice a second. Audio gets through when they
+   * go down, or when new audio went out and they stay under a second of it (a link's round
+   * trip holds far less); then writes count as delivered as they complete, until a look finds
+   * over a second of audio unacknowledged and not going down: nothing arrives, however
+   * readily the local kernel takes more. Left so for stallTimeoutMs, the connection is dropped
+   * and remade, as when writes block. (Nothing sent and nothing unacknowledged is no delivery.)
+   */
+  private watchAcks(sock: Socket): void {
+    const remotePort = this.o.port;
+    if (sock.localPort === undefined || unackedBytes(sock.localPort, remotePort, this.o.now()) === null) return;
+    const localPort = sock.localPort;
+    this.lastUnacked = 0;
+    this.lastSent = this.s.bytesSent;
+    this.ackedAt = this.o.now();
+    this.acksOk = true;
+    this.ackTimer = setInterval(() => {
+      if (this.sock !== sock || !this.live) return;
+      const now = this.o.now();
+      const unacked = unackedBytes(localPort, remotePort, now);
+      if (unacked === null) return;
+      const sentMore = this.s.bytesSent > this.lastSent;
+      if (unacked < this.lastUnacked || (sentMore && unacked <= this.o.bytesPerSecond)) {
+        this.ackedAt = now;
+        this.s.deliveredAt = now;
+        this.acksOk = true;
+      } else if (unacked > this.o.bytesPerSecond) {
+        this.acksOk = false;
+        if (now - this.ackedAt > this.o.stallTimeoutMs) sock.destroy(Object.assign(new Error('stalled'), { code: 'STALLED' }));
+      }
+      this.lastUnacked = unacked;
+      this.lastSent = this.s.bytesSent;
+    }, 500);
+    this.ackTimer.unref();
   }
 
   private setState(next: SourceClientState, err: SourceError | null): void {

@@ -1,19 +1,11 @@
+import type { IcecastSourceErrorKind } from '../../electron/contract/error-codes';
+
 /**
  * Why a source connection to Icecast failed, classified so the UI can say what to do.
- * Messages never carry the password (they are built from host, port and mount only).
+ * Messages never carry the password (they are built from host, port and mount only). The
+ * kinds and their meanings: ICECAST_SOURCE_ERROR_KINDS in electron/contract/error-codes.ts.
  */
-export type SourceErrorKind =
-  | 'auth' // 401: wrong source user/password
-  | 'mount_in_use' // 403 "Mountpoint in use": another encoder, or our own dropped connection not yet timed out
-  | 'too_many_sources' // 403 "too many sources connected": the server's <limits><sources>
-  | 'forbidden' // any other 403 (e.g. content type refused)
-  | 'http' // another HTTP status
-  | 'not_icecast' // the answer was not HTTP
-  | 'unreachable' // refused, no route, connect timeout
-  | 'dns' // the host name does not resolve
-  | 'tls' // TLS handshake or certificate failure
-  | 'network' // the connection broke while streaming
-  | 'stalled'; // the server stopped taking data
+export type SourceErrorKind = IcecastSourceErrorKind;
 
 export class SourceError extends Error {
   readonly kind: SourceErrorKind;

@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { XMLParser } from 'fast-xml-parser';
-import { IcecastError, NotIcecastError } from './errors';
+import { IcecastAuthError, IcecastError, NotIcecastError } from './errors';
 import { describeServer, icecastGet, type IcecastConnection } from './http';
+import { parseLenientJson } from './lenient-json';
 
 export interface IcecastServerTotals {
   /** Listeners on every mount: the number to show. */
@@ -194,37 +195,35 @@ export function parseAdminStatsXml(body: string, where = 'the server'): Omit<Ice
 }
 
 /**
- * Parses /status-json.xsl. Icecast 2.4.4 gives `source` as an object for one mount, an array
- * for several, and leaves it out for none; some servers emit invalid JSON when they never had
- * a source, which reads as "no mounts" only if the document still looks like Icecast's.
+ * Parses /status-json.xsl. Icecast 2.4 gives `source` as an object for one mount, an array
+ * for several, and leaves it out for none; and its hand-written JSON breaks in known ways
+ * (unquoted "-" titles, an object that lost its "{" while the server starts, raw control
+ * characters), which lenient-json.ts reads. A mount comes from its listenurl: the JSON has no
+ * mount attribute.
  */
 export function parseStatusJson(body: string, where = 'the server'): Omit<IcecastStats, 'via' | 'requestedAt' | 'receivedAt'> {
   let doc: unknown;
   try {
     doc = JSON.parse(body);
   } catch {
-    if (/"icestats"\s*:/.test(body)) {
-      // The broken document still tells us the server; mounts are unknown, i.e. none.
-      const server: Raw = {};
-      for (const key of ['admin', 'host', 'location', 'server_id', 'server_start', 'server_start_iso8601']) {
-        const m = new RegExp(`"${key}"\\s*:\\s*"((?:[^"\\\\]|\\\\.)*)"`).exec(body);
-        if (m) {
-          try {
-            server[key] = JSON.parse(`"${m[1]}"`);
-          } catch {
-            server[key] = m[1];
-          }
-        }
+    try {
+      doc = parseLenientJson(body);
+    } catch (err) {
+      if (/"icestats"\s*:/.test(body)) {
+        // Icecast's page, cut short or broken beyond the known quirks: its mounts are unknown.
+        throw new IcecastError('http_error', `Icecast at ${where} sent a /status-json.xsl that cannot be read (${(err as Error).message}).`, true);
       }
-      return { server: serverInfo(server, []), mounts: [] };
+      throw new NotIcecastError(where, '/status-json.xsl is not JSON');
     }
-    throw new NotIcecastError(where, '/status-json.xsl is not JSON');
   }
   const root = (doc as Raw | null)?.icestats;
-  if (!root || typeof root !== 'object') throw new NotIcecastError(where, '/status-json.xsl has no "icestats" object');
+  if (!root || typeof root !== 'object' || Array.isArray(root)) throw new NotIcecastError(where, '/status-json.xsl has no "icestats" object');
   const r = root as Raw;
-  const list: Raw[] = Array.isArray(r.source) ? (r.source as Raw[]) : r.source && typeof r.source === 'object' ? [r.source as Raw] : [];
-  const mounts = list.map((s) => mountStats(s, null)).filter((m): m is IcecastMountStats => m !== null);
+  const list: unknown[] = Array.isArray(r.source) ? r.source : r.source && typeof r.source === 'object' ? [r.source] : [];
+  const mounts = list
+    .filter((s): s is Raw => !!s && typeof s === 'object' && !Array.isArray(s))
+    .map((s) => mountStats(s, null))
+    .filter((m): m is IcecastMountStats => m !== null);
   return { server: serverInfo(r, mounts), mounts };
 }
 
@@ -261,6 +260,12 @@ export interface StatsPollerOptions {
   maxBackoffMs?: number;
   /** Default: 'admin' when an admin password is set, else 'public'. */
   via?: 'admin' | 'public';
+  /**
+   * Admin polls that fail on the login read the public page instead: a wrong
+   * admin password costs the per-client detail, not the listener counts. `adminError` says why.
+   * Default false: the login error is the poll's error.
+   */
+  publicFallback?: boolean;
 }
 
 interface StatsPollerEvents {
@@ -277,6 +282,8 @@ export class IcecastStatsPoller extends EventEmitter<StatsPollerEvents> {
   private readonly intervalMs: number;
   private readonly maxBackoffMs: number;
   private readonly via: 'admin' | 'public';
+  private readonly publicFallback: boolean;
+  private adminErr: IcecastAuthError | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private inFlight: Promise<IcecastStats> | null = null;
@@ -290,6 +297,12 @@ export class IcecastStatsPoller extends EventEmitter<StatsPollerEvents> {
     this.intervalMs = opts.intervalMs ?? 2000;
     this.maxBackoffMs = Math.max(this.intervalMs, opts.maxBackoffMs ?? 30_000);
     this.via = opts.via ?? (conn.adminPassword ? 'admin' : 'public');
+    this.publicFallback = opts.publicFallback ?? false;
+  }
+
+  /** The admin login failure behind the last poll's fall back to the public page; null when none. */
+  get adminError(): IcecastAuthError | null {
+    return this.adminErr;
   }
 
   get last(): IcecastStats | null {
@@ -335,7 +348,7 @@ export class IcecastStatsPoller extends EventEmitter<StatsPollerEvents> {
   /** Polls now (sharing a poll already in flight); rejects with the IcecastError. */
   pollNow(): Promise<IcecastStats> {
     if (this.inFlight) return this.inFlight;
-    const p = (this.via === 'admin' ? fetchAdminStats(this.conn) : fetchPublicStatus(this.conn))
+    const p = this.fetchOnce(this.conn)
       .then((stats) => {
         this.failureCount = 0;
         this.lastStats = stats;
@@ -355,6 +368,19 @@ export class IcecastStatsPoller extends EventEmitter<StatsPollerEvents> {
       });
     this.inFlight = p;
     return p;
+  }
+
+  private async fetchOnce(conn: IcecastConnection): Promise<IcecastStats> {
+    if (this.via === 'public') return fetchPublicStatus(conn);
+    try {
+      const stats = await fetchAdminStats(conn);
+      this.adminErr = null;
+      return stats;
+    } catch (err) {
+      if (!(err instanceof IcecastAuthError) || !this.publicFallback) throw err;
+      this.adminErr = err;
+      return fetchPublicStatus(conn);
+    }
   }
 
   private nextDelay(): number {

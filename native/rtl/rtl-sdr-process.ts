@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { CaptureError } from '../../electron/engine/sources/adapter';
+import { CaptureError } from '../capture/capture-error';
+import { SupervisedChild, type ChildExit } from '../process/supervised-child';
 import { deviceBusyError, deviceOpenError, disconnectedError, noDeviceError, rtlSdrMissingError, stalledError } from './errors';
 import type { IqStream, TunerSettings } from './iq-stream';
 
@@ -34,22 +34,18 @@ export function classifyRtlSdrFailure(stderr: string, device: string, exitCode: 
   return disconnectedError(`rtl_sdr (device ${device})`, exitCode === null ? 'killed' : `exit ${exitCode}${last ? `: ${last}` : ''}`);
 }
 
-function runOnce(binary: string, args: string[], signal: AbortSignal): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr = (stderr + s).slice(-4096)));
-    const onAbort = () => child.kill('SIGTERM');
-    signal.addEventListener('abort', onAbort, { once: true });
-    child.on('error', (err: NodeJS.ErrnoException) => {
-      signal.removeEventListener('abort', onAbort);
-      reject(err.code === 'ENOENT' ? rtlSdrMissingError(binary) : err);
-    });
-    child.on('close', (code) => {
-      signal.removeEventListener('abort', onAbort);
-      resolve({ code, stderr });
-    });
-  });
+const RTL_SDR_INSTALL_HINT = 'install the rtl-sdr tools (sudo apt install rtl-sdr)';
+
+/** Runs a one-shot helper (rtl_biast) to its end; stopped when `signal` aborts. */
+async function runOnce(binary: string, args: string[], signal: AbortSignal): Promise<{ exit: ChildExit; stderr: string }> {
+  const child = new SupervisedChild(binary, args, { stdout: 'ignore', installHint: RTL_SDR_INSTALL_HINT });
+  const onAbort = (): void => void child.stop();
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    return { exit: await child.exited, stderr: child.stderr };
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
 }
 
 /**
@@ -60,7 +56,7 @@ export class RtlSdrProcess implements IqStream {
   readonly label: string;
   private readonly settings: TunerSettings;
   private readonly opts: RtlSdrOptions;
-  private child: ChildProcess | null = null;
+  private child: SupervisedChild | null = null;
 
   constructor(settings: TunerSettings, opts: RtlSdrOptions) {
     this.settings = settings;
@@ -77,40 +73,36 @@ export class RtlSdrProcess implements IqStream {
     const device = this.opts.device;
     if (this.settings.biasTee) {
       const biast = this.opts.biasTeeBinary ?? process.env.EAS_RTL_BIAST ?? 'rtl_biast';
-      let r: { code: number | null; stderr: string };
-      try {
-        r = await runOnce(biast, ['-d', device, '-b', '1'], signal);
-      } catch (err) {
-        if (err instanceof CaptureError) throw new CaptureError('rtl-biast-missing', `rtl_biast was not found (${biast}), so the bias-tee cannot be switched on`, 'Install the rtl-sdr tools (sudo apt install rtl-sdr) or set EAS_RTL_BIAST, or use biastee=0.', false);
-        throw err;
+      const r = await runOnce(biast, ['-d', device, '-b', '1'], signal);
+      if (SupervisedChild.missing(r.exit)) {
+        throw new CaptureError('rtl_biast_missing', `rtl_biast was not found (${biast}), so the bias-tee cannot be switched on`, 'Install the rtl-sdr tools (sudo apt install rtl-sdr) or set EAS_RTL_BIAST, or use biastee=0.', false);
       }
       if (signal.aborted) return;
-      if (r.code !== 0) throw classifyRtlSdrFailure(r.stderr, device, r.code);
+      if (r.exit.kind === 'spawn_failed') throw disconnectedError(`rtl_biast (device ${device})`, r.exit.spawnError.message);
+      if (r.exit.code !== 0) throw classifyRtlSdrFailure(r.stderr, device, r.exit.code);
     }
     const idleMs = this.opts.idleTimeoutMs ?? 10_000;
     const binary = this.binary;
-    await new Promise<void>((resolve, reject) => {
-      const child = spawn(binary, rtlSdrArgs(this.settings, device), { stdio: ['ignore', 'pipe', 'pipe'] });
-      this.child = child;
-      let stderr = '';
+    const child = new SupervisedChild(binary, rtlSdrArgs(this.settings, device), { installHint: RTL_SDR_INSTALL_HINT });
+    this.child = child;
+    let gotData = false;
+    let idle: NodeJS.Timeout | null = null;
+    let onAbort = (): void => {};
+    // The first reason to end wins; rtl_sdr is stopped and reaped before stream() returns.
+    const ended = new Promise<Error | null>((resolve) => {
       let done = false;
-      let gotData = false;
-      let idle: NodeJS.Timeout | null = null;
-      const armIdle = () => {
+      const finish = (err: Error | null): void => {
+        if (done) return;
+        done = true;
+        resolve(err);
+      };
+      onAbort = () => finish(null);
+      const armIdle = (): void => {
         if (idle) clearTimeout(idle);
         idle = setTimeout(() => finish(stalledError(this.label, idleMs / 1000)), idleMs);
       };
-      const finish = (err: Error | null) => {
+      child.stdout.on('data', (chunk: Buffer) => {
         if (done) return;
-        done = true;
-        if (idle) clearTimeout(idle);
-        signal.removeEventListener('abort', onAbort);
-        child.stdout!.off('data', onData);
-        this.stop();
-        if (err) reject(err);
-        else resolve();
-      };
-      const onData = (chunk: Buffer) => {
         gotData = true;
         armIdle();
         try {
@@ -118,35 +110,36 @@ export class RtlSdrProcess implements IqStream {
         } catch (err) {
           finish(err as Error);
         }
-      };
-      const onAbort = () => finish(null);
-      child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr = (stderr + s).slice(-8192)));
-      child.stdout!.on('data', onData);
-      child.on('error', (err: NodeJS.ErrnoException) => finish(err.code === 'ENOENT' ? rtlSdrMissingError(binary) : disconnectedError(this.label, err.message)));
-      // 'close' waits for stdio to drain, so stderr is complete when we classify it.
-      child.on('close', (code) => {
+      });
+      void child.exited.then((exit) => {
         if (signal.aborted) return finish(null);
-        finish(gotData ? disconnectedError(this.label, `rtl_sdr exited (${code ?? 'killed'}): ${stderr.trim().split('\n').pop() ?? ''}`) : classifyRtlSdrFailure(stderr, device, code));
+        if (exit.kind === 'spawn_failed') return finish(SupervisedChild.missing(exit) ? rtlSdrMissingError(binary) : disconnectedError(this.label, exit.spawnError.message));
+        const code = exit.kind === 'exited' ? exit.code : null;
+        // exited resolves once stdio has drained, so stderr is complete when it is classified.
+        finish(gotData ? disconnectedError(this.label, `rtl_sdr exited (${code ?? 'killed'}): ${child.stderr.trim().split('\n').pop() ?? ''}`) : classifyRtlSdrFailure(child.stderr, device, code));
       });
       signal.addEventListener('abort', onAbort, { once: true });
       armIdle();
     });
+    let failure: Error | null;
+    try {
+      failure = await ended;
+    } finally {
+      if (idle) clearTimeout(idle);
+      signal.removeEventListener('abort', onAbort);
+      await this.stop();
+    }
+    if (failure) throw failure;
   }
 
-  /** Ends rtl_sdr: SIGTERM, then SIGKILL if it has not gone after 2 s (libusb can hang on a yanked dongle). */
-  private stop(): void {
+  /** Ends rtl_sdr and waits until it is reaped: SIGTERM, then SIGKILL (libusb can hang on a yanked dongle). */
+  private async stop(): Promise<void> {
     const child = this.child;
     this.child = null;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const t = setTimeout(() => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }, 2000);
-    t.unref();
-    child.once('exit', () => clearTimeout(t));
+    if (child) await child.stop();
   }
 
   close(): void {
-    this.stop();
+    void this.stop();
   }
 }

@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import { CaptureError } from '../../electron/engine/sources/adapter';
+import type { CaptureError } from '../capture/capture-error';
 import {
   connectionRefusedError,
   disconnectedError,

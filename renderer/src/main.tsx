@@ -3,6 +3,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { ConsoleApi } from '@contract';
 import { App } from './App';
+import { startChime } from './alerting/chime-controller';
+import { startNotifier } from './alerting/notifier';
 import { alwaysConnected, type ConnectionMonitor } from './api/connection';
 import { withValidation } from './api/validated-api';
 import { WsConsoleApi } from './api/ws-client';
@@ -26,13 +28,16 @@ const report = (message: string): void => {
 const ws = window.eas ? null : new WsConsoleApi(WsConsoleApi.urlFor(window.location), { onProtocolError: report });
 const transport: ConsoleApi = window.eas ?? ws!;
 const monitor: ConnectionMonitor = ws ?? alwaysConnected();
-const api = withValidation(transport, report);
-syncStore(api, monitor);
+// Every command goes through store/actions.ts, which syncStore binds to this api.
+syncStore(withValidation(transport, report), monitor);
+startChime();
+// Electron's main process shows desktop notifications itself; a browser needs the page to.
+if (!window.eas) startNotifier();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
-    <App api={api} fallbackMode={window.eas ? 'electron' : 'serve'} />
+    <App fallbackMode={window.eas ? 'electron' : 'serve'} />
   </StrictMode>,
 );

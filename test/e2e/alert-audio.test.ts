@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../electron/serve/server';
-import { startTestEngine, waitFor, type TestEngine } from '../helpers/engine';
+import { startTestEngine, type TestEngine } from '../helpers/engine';
+import { waitFor } from '../helpers/wait';
 import { launchChromium, openConsole } from './chromium';
 import { ROOT } from './serve-process';
 
@@ -41,11 +42,13 @@ describe('alert history in Chromium', () => {
       return l[0]?.recording ? l : null;
     }, 30_000);
     const { page, problems } = await openConsole(browser!, `${server!.url}#alerts`);
+    // The player is in the alert's detail view, opened from its history row.
+    await page.getByTestId(`history-row-${alert!.id}`).click();
     const control = page.getByTestId(`alert-audio-${alert!.id}`);
     await control.waitFor({ state: 'visible', timeout: 15_000 });
     await expect.poll(() => control.getAttribute('data-state'), { timeout: 15_000 }).toBe('ready');
     // The waveform is drawn: some pixels of the canvas are not transparent.
-    const inked = await control.locator('canvas').evaluate((c: unknown) => {
+    const inked = await control.locator('canvas').first().evaluate((c: unknown) => {
       const canvas = c as { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
       const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
       let n = 0;

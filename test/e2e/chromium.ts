@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { ROOT } from './serve-process';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -22,8 +22,8 @@ export async function ensureBuilt(): Promise<void> {
   await build({ configFile: join(ROOT, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
 }
 
-/** Debian's Chromium, headless, with the background chatter that costs CPU turned off. */
-export function launchChromium(): Promise<Browser> {
+/** Debian's Chromium, headless, with the background chatter that costs CPU turned off (plus `extraArgs`). */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -35,20 +35,23 @@ export function launchChromium(): Promise<Browser> {
       '--no-first-run',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }
 
 /**
  * A fresh page that records console errors, page errors and CSP violations. `beforeGoto`
- * runs before navigation, for listeners that must see the first request (WebSocket frames).
+ * runs before navigation, for listeners that must see the first request (WebSocket frames);
+ * `pageOptions` override the page's context (viewport, permissions).
  */
 export async function openConsole(
   browser: Browser,
   url: string,
-  beforeGoto?: (page: Page) => void,
+  beforeGoto?: (page: Page) => unknown,
+  pageOptions: BrowserContextOptions = {},
 ): Promise<{ page: Page; problems: PageProblems }> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, ...pageOptions });
   const problems: PageProblems = { console: [], pageErrors: [], csp: [] };
   page.on('console', (m) => {
     if (m.type() === 'error') problems.console.push(m.text());
@@ -62,7 +65,7 @@ export async function openConsole(
       window.__reportCsp(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline'));
     });`,
   });
-  beforeGoto?.(page);
+  await beforeGoto?.(page);
   await page.goto(url);
   return { page, problems };
 }

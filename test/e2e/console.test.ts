@@ -125,6 +125,21 @@ describe('console in Chromium against `eas-console serve`', () => {
     const row = page.locator('table.settings-sources tbody tr').first();
     await row.locator('select.source-picker').selectOption({ label: 'WX1 162.550 MHz' });
     await expect(row.locator('input.mono.wide').inputValue()).resolves.toBe('rtlsdr:?freq=162550000&rate=1024000&gain=auto&mode=nfm');
+
+    // Removing a row removes that row's elements: the row below keeps its own (an index key
+    // would hand the removed row's <tr> and inputs to its neighbour). Nothing is saved.
+    const rows = page.locator('table.settings-sources tbody tr');
+    const before = await rows.count();
+    await page.getByRole('button', { name: 'Add source' }).click();
+    await expect.poll(() => rows.count(), { timeout: 5_000, message: 'Add source added no row' }).toBe(before + 1);
+    const added = rows.nth(before);
+    await added.evaluate((el) => el.setAttribute('data-probe', 'added'));
+    await added.locator('td').nth(2).locator('input').fill('Kept row');
+    await rows.first().getByRole('button', { name: 'Remove' }).click();
+    await expect.poll(() => rows.count(), { timeout: 5_000, message: 'Remove left the row in place' }).toBe(before);
+    const survivor = rows.nth(before - 1);
+    await expect(survivor.getAttribute('data-probe'), 'the added row lost its own <tr> when the row above it was removed').resolves.toBe('added');
+    await expect(survivor.locator('td').nth(2).locator('input').inputValue()).resolves.toBe('Kept row');
     await page.getByTestId('tab-console').click();
     expect(problems).toEqual({ console: [], pageErrors: [], csp: [] });
   });

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../electron/contract';
 import { decodeWav } from '../../native/wav';
-import { waitFor, type TestEngine } from '../helpers/engine';
+import type { TestEngine } from '../helpers/engine';
+import { waitFor } from '../helpers/wait';
 import { startTestStation, type TestStation } from '../helpers/station';
 
 const TOKEN = 'test-token-recording-0123';
@@ -31,7 +32,10 @@ describe('alert recordings (demo RWT through the engine)', () => {
       return l.length > 0 ? l : null;
     }, 30_000);
     expect(alert!.event).toBe('RWT');
-    expect(alert!.recording).toEqual({ durationS: null, complete: false });
+    expect(alert!.recording).toMatchObject({ durationS: null, complete: false, cutShort: false });
+    // The header's three bursts are marked while it is still being written.
+    expect(alert!.recording!.markers.map((m) => m.kind)).toEqual(['header', 'header', 'header']);
+    expect(alert!.receptions).toMatchObject([{ id: alert!.id, sourceId: 'demo', bursts: 3, recording: { complete: false } }]);
     const file = te.engine.alertRecordingFile(alert!.id)!;
     expect(file.startsWith(join(te.dataDir, 'recordings'))).toBe(true);
     expect(existsSync(file)).toBe(true);
@@ -50,6 +54,14 @@ describe('alert recordings (demo RWT through the engine)', () => {
     // Demo RWT: ~4 s of bursts, 8 s of attention tone, EOM; plus 5 s pre-roll (capped by the 0.5 s lead) and the post-roll.
     expect(final.recording!.durationS).toBeGreaterThan(15);
     expect(final.recording!.durationS).toBeLessThan(40);
+    // Playback markers: three header bursts, the attention signal, the message, three EOM bursts, in order.
+    const kinds = final.recording!.markers.map((m) => m.kind);
+    expect(kinds.filter((k) => k === 'header')).toHaveLength(3);
+    expect(kinds.filter((k) => k === 'eom')).toHaveLength(3);
+    expect(kinds).toContain('attention');
+    const starts = final.recording!.markers.map((m) => m.startS);
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+    expect(starts.every((t) => t <= final.recording!.durationS!)).toBe(true);
     const res = await fetch(`${url}?token=${TOKEN}`);
     expect(res.status).toBe(200);
     const wav = decodeWav(new Uint8Array(await res.arrayBuffer()));

@@ -3,7 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ContractError, type DecoderEvent, type ProgramChange } from '../../electron/contract';
 import { Engine } from '../../electron/engine/engine';
-import { startTestEngine, waitFor, type TestEngine } from '../helpers/engine';
+import { startTestEngine, type TestEngine } from '../helpers/engine';
+import { waitFor } from '../helpers/wait';
 
 let te: TestEngine | null = null;
 afterEach(async () => {
@@ -63,8 +64,9 @@ describe('Engine', () => {
     });
     const changes: ProgramChange[] = [];
     te.engine.on('program.changed', (c) => changes.push(c));
-    const failed = await waitFor('missing failed', () => te!.engine.sourceStatuses().find((s) => s.id === 'missing' && s.state === 'failed'));
-    expect(failed.error).toMatch(/not found.*check the path/);
+    // A missing file may come back: the source is retried slowly, and says so.
+    const failed = await waitFor('missing retrying', () => te!.engine.sourceStatuses().find((s) => s.id === 'missing' && s.state === 'retrying'));
+    expect(failed.error).toMatch(/not found.*retrying every 15 s.*check the path/);
     await waitFor('demo is program', () => te!.engine.snapshot().program === 'demo');
     expect(changes.at(-1)?.sourceId).toBe('demo');
   });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { randomPassword } from '../../native/icecast/config';
 import { ManagedIcecast } from '../../native/icecast/managed';
 import { ffmpegPath } from '../../native/ffmpeg-path';
+import { waitFor } from './wait';
 
 export interface StartIcecastOptions {
   sourcePassword?: string;
@@ -141,15 +142,22 @@ export async function feedIcecast(ice: IcecastHandle, mount: string, format: Fee
       clearTimeout(t);
     },
   };
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`ffmpeg feeding ${mount} exited: ${err.trim()}`);
-    const body = await fetch(`${ice.url}/status-json.xsl`).then((r) => r.text()).catch(() => '');
-    if (body.includes(`:${ice.port}${mount}"`)) return feed;
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    await waitFor(
+      `mount ${mount} on the server`,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`ffmpeg feeding ${mount} exited: ${err.trim()}`);
+        const body = await fetch(`${ice.url}/status-json.xsl`).then((r) => r.text()).catch(() => '');
+        return body.includes(`:${ice.port}${mount}"`);
+      },
+      15_000,
+      { stepMs: 100, detail: () => `ffmpeg stderr: ${err.trim()}` },
+    );
+  } catch (e) {
+    await feed.stop();
+    throw e;
   }
-  await feed.stop();
-  throw new Error(`mount ${mount} did not appear within 10 s: ${err.trim()}`);
+  return feed;
 }
 
 export interface TestListener {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { request, type ClientRequest } from 'node:http';
 import type { PcmBus, PcmListener } from '../../electron/engine/bus';
 import { ffmpegPath } from '../../native/ffmpeg-path';
+import { sleep, waitFor } from './wait';
 
 export const RATE = 22050;
 
@@ -183,7 +184,7 @@ export function listen(url: string, format: 'mp3' | 'aac' | 'vorbis' | 'opus', o
     firstByte,
     close,
     async done() {
-      await Promise.race([ended, new Promise((r) => setTimeout(r, 15_000))]);
+      await Promise.race([ended, sleep(15_000)]);
       close();
       await decoded;
       const all = Buffer.concat(pcmChunks);
@@ -204,17 +205,24 @@ export function listen(url: string, format: 'mp3' | 'aac' | 'vorbis' | 'opus', o
  * the mount, and 404s one that comes before the mount exists: so retry until bytes arrive.
  */
 export async function connectListener(url: string, format: 'mp3' | 'aac' | 'vorbis' | 'opus', opts: { keepRaw?: boolean; timeoutMs?: number } = {}): Promise<Listener> {
-  const until = Date.now() + (opts.timeoutMs ?? 15_000);
+  let current: Listener | null = null;
   let lastErr: unknown = null;
-  while (Date.now() < until) {
-    const l = listen(url, format, opts);
-    const ok = await Promise.race([l.firstByte.then(() => true, (err: unknown) => ((lastErr = err), false)), sleep(Math.max(0, until - Date.now())).then(() => false)]);
-    if (ok) return l;
+  const attempt = async (): Promise<Listener | null> => {
+    const l = (current = listen(url, format, opts));
+    if (await l.firstByte.then(() => true, (err: unknown) => ((lastErr = err), false))) return l;
     l.close();
     await l.done();
-    await sleep(200);
+    return null;
+  };
+  try {
+    return await waitFor(`audio from ${url}`, attempt, opts.timeoutMs ?? 15_000, { stepMs: 200, detail: () => `last error: ${String(lastErr)}` });
+  } catch (err) {
+    // The attempt the deadline cut short: its decoder must not outlive the test.
+    const l = current as Listener | null;
+    l?.close();
+    await l?.done();
+    throw err;
   }
-  throw new Error(`no audio from ${url}: ${String(lastErr)}`);
 }
 
 export interface Segment {
@@ -251,19 +259,6 @@ export function loudSegment(pcm: Int16Array, threshold = 0.1): Segment | null {
   let end = (last + 1) * win;
   while (end > last * win && Math.abs(pcm[end - 1]!) < amp) end--;
   return { start, end, samples: end - start, longestGapS: (longest * win) / RATE };
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-/** Polls until pred() is true; throws with `what` after timeoutMs. */
-export async function waitFor(pred: () => boolean, what: string, timeoutMs = 15_000, everyMs = 25): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!pred()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(everyMs);
-  }
 }
 
 /** /status-json.xsl's sources as an array (Icecast gives an object for one, nothing for none). */

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PtyHost, PtyHostError, shellEnv, type PtyExit, type PtyOutput } from '../../native/pty-host';
+import { sleep, waitFor } from '../helpers/wait';
 
-/** Collects a host's events; `waitFor` polls (bounded) for a condition on them. */
+/** Collects a host's events, for `waitFor` conditions on them. */
 function record(host: PtyHost) {
   const outputs: PtyOutput[] = [];
   const exits: PtyExit[] = [];
@@ -13,14 +14,6 @@ function record(host: PtyHost) {
       .map((o) => o.data)
       .join('');
   return { outputs, exits, text };
-}
-
-async function waitFor(cond: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 function alive(pid: number): boolean {
@@ -47,13 +40,13 @@ describe('PtyHost (real node-pty, /bin/bash)', () => {
     const rec = record(host);
     const id = host.open(80, 24);
     host.write(id, 'echo hello-$((6*7))\r');
-    await waitFor(() => rec.text(id).includes('hello-42'), '"hello-42"');
+    await waitFor('"hello-42"', () => rec.text(id).includes('hello-42'));
     // The echoed command line shows the unexpanded form; the expansion comes from the shell.
     expect(rec.text(id)).toContain('echo hello-$((6*7))');
     // 200 short lines written at once arrive as a handful of events (batched ~16 ms).
     const before = rec.outputs.length;
     host.write(id, 'for i in $(seq 1 200); do echo "line-$i"; done\r');
-    await waitFor(() => /line-200\r?\n/.test(rec.text(id)), 'line-200');
+    await waitFor('line-200', () => /line-200\r?\n/.test(rec.text(id)));
     const events = rec.outputs.length - before;
     expect(events).toBeGreaterThan(0);
     expect(events).toBeLessThan(100);
@@ -64,7 +57,7 @@ describe('PtyHost (real node-pty, /bin/bash)', () => {
     const rec = record(host);
     const id = host.open(80, 24);
     host.write(id, "head -c 300000 /dev/zero | tr '\\0' x; echo; echo END-$((1+1))\r");
-    await waitFor(() => /END-2\r?\n/.test(rec.text(id)), 'END-2', 20_000);
+    await waitFor('END-2', () => /END-2\r?\n/.test(rec.text(id)), 20_000);
     // The command's output is one unbroken run (the pty adds nothing to a line without newlines).
     const runs = rec.text(id).match(/x{100,}/g) ?? [];
     expect(runs.map((r) => r.length)).toEqual([300_000]);
@@ -77,7 +70,7 @@ describe('PtyHost (real node-pty, /bin/bash)', () => {
     const id = host.open(80, 24);
     host.resize(id, 132, 40);
     host.write(id, 'stty size\r');
-    await waitFor(() => rec.text(id).includes('40 132'), '"40 132" from stty size');
+    await waitFor('"40 132" from stty size', () => rec.text(id).includes('40 132'));
   });
 
   it('reports the exit code of `exit 3`', async () => {
@@ -85,7 +78,7 @@ describe('PtyHost (real node-pty, /bin/bash)', () => {
     const rec = record(host);
     const id = host.open(80, 24);
     host.write(id, 'exit 3\r');
-    await waitFor(() => rec.exits.length > 0, 'exit event');
+    await waitFor('exit event', () => rec.exits.length > 0);
     expect(rec.exits).toEqual([{ id, code: 3 }]);
     expect(host.size).toBe(0);
     expect(() => host.write(id, 'x')).toThrow(PtyHostError);
@@ -98,7 +91,7 @@ describe('PtyHost (real node-pty, /bin/bash)', () => {
     const pid = host.pid(id);
     expect(alive(pid)).toBe(true);
     await host.close(id);
-    await waitFor(() => !alive(pid), `pid ${pid} gone`);
+    await waitFor(`pid ${pid} gone`, () => !alive(pid));
     expect(rec.exits.map((e) => e.id)).toEqual([id]);
     expect(host.size).toBe(0);
   });
@@ -117,10 +110,10 @@ describe('PtyHost (real node-pty, /bin/bash)', () => {
     make({ maxUnheardChars: 2000 });
     const id = host.open(80, 24);
     host.write(id, 'for i in $(seq 1 300); do echo "row-$i"; done; echo done-$((1+1))\r');
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     // Give bash time to finish writing, then subscribe: the held-back tail arrives at once.
     const rec = record(host);
-    await waitFor(() => rec.text(id).includes('done-2'), 'held-back output');
+    await waitFor('held-back output', () => rec.text(id).includes('done-2'));
     expect(rec.text(id).length).toBeLessThanOrEqual(2000 + 4096);
     expect(rec.text(id)).not.toMatch(/(^|\n)row-1\r\n/);
   });
@@ -130,7 +123,7 @@ describe('PtyHost (real node-pty, /bin/bash)', () => {
     const rec = record(host);
     const id = host.open(80, 24);
     host.write(id, 'echo "[${EAS_TEST_TOKEN:-unset}]"\r');
-    await waitFor(() => rec.text(id).includes('[unset]'), '"[unset]"');
+    await waitFor('"[unset]"', () => rec.text(id).includes('[unset]'));
     expect(rec.text(id)).not.toContain('hunter2');
     const env = shellEnv({ PATH: '/bin', EAS_TOKEN: 'x', ADMIN_PASSWORD: 'y', HOME: '/h', COLORTERM: 'truecolor' });
     expect(env).toEqual({ PATH: '/bin', HOME: '/h', TERM: 'xterm-256color' });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { RunningServer } from '../../electron/serve/server';
-import { waitFor, type TestEngine } from '../helpers/engine';
+import type { TestEngine } from '../helpers/engine';
+import { sleep, waitFor } from '../helpers/wait';
 import { startTestStation, type TestStation } from '../helpers/station';
 
 const TOKEN = 'test-token-0123456789';
@@ -139,7 +140,7 @@ describe('serve WebSocket', () => {
       batches.push(Date.now());
       frames += msg.payload!.frames.filter((f) => f.sourceId === 'demo').length;
     });
-    await new Promise((r) => setTimeout(r, 2000));
+    await sleep(2000);
     ws.close();
     // 33 ms batches: ~60 in 2 s. Loose bounds: the point is "batched", not "precise".
     expect(batches.length).toBeGreaterThan(10);

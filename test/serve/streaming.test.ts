@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import type { StatusSnapshot } from '../../electron/contract';
 import { startServe, type ServeProcess } from '../e2e/serve-process';
 import { listen, startIcecast, type IcecastHandle } from '../helpers/icecast';
-import { waitFor } from '../helpers/engine';
+import { waitFor } from '../helpers/wait';
 
 // The whole streaming path through the real CLI: `serve --source demo: --stream icecast://...`
 // into a real icecast2, listener counts read back, the alert title, and an admin action.

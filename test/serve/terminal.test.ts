@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import WebSocket from 'ws';
 import { isLoopbackHost, main as serveMain } from '../../electron/cli/serve';
 import { ContractError } from '../../electron/contract';
-import { startTestEngine, waitFor } from '../helpers/engine';
+import { startTestEngine } from '../helpers/engine';
+import { waitFor } from '../helpers/wait';
 import { startTestStation, type TestStation } from '../helpers/station';
 
 const TOKEN = 'terminal-test-token-0123456789';

@@ -1,3 +1,4 @@
+import { maskUri } from './uri-secrets';
 import { SourceUriError } from './uri-util';
 
 /**
@@ -26,7 +27,7 @@ export function parseHttpUri(scheme: 'http' | 'https', rest: string): HttpSpec {
 }
 
 function redact(rest: string): string {
-  return rest.replace(/^(\/\/[^/:@]*):[^@/]*@/, '$1:***@');
+  return maskUri(`x:${rest}`).slice(2);
 }
 
 function hasSpaceOrControl(text: string): boolean {

@@ -4,9 +4,11 @@ import { parseDemoUri, type DemoSpec } from './demo-uri';
 import { parseFileUri, type FileSpec } from './file-uri';
 import { parseHttpUri, type HttpSpec } from './http-uri';
 import { parseRtlUri, type RtlSpec } from './rtl-uri';
+import { maskUri } from './uri-secrets';
 import { SourceUriError } from './uri-util';
 
 export { SourceUriError } from './uri-util';
+export { hasMaskedSecret, hasUriSecret, joinUriSecret, MASK as URI_SECRET_MASK, maskUri, restoreUriSecrets, splitUriSecret } from './uri-secrets';
 export type { AlsaSpec, DemoSpec, FileSpec, HttpSpec, RtlSpec };
 export { AlsaDeviceInfo } from './alsa-uri';
 export { formatRtlUri, NOAA_WEATHER_CHANNELS, RTL_SAMPLE_RATES } from './rtl-uri';
@@ -55,7 +57,7 @@ export const SourceUri = z
     }
   });
 
-/** URIs may carry credentials (rtl_tcp, http); never show them. */
+/** URIs may carry credentials (user:password@, ?token=); never show them. */
 export function redactUri(uri: string): string {
-  return uri.replace(/(\/\/[^/:@]*):[^@/]*@/, '$1:***@');
+  return maskUri(uri);
 }

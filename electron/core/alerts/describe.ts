@@ -7,7 +7,7 @@ import type { Alert } from '../../contract/dto';
 import { parseHeader, type HeaderError, type SameHeader } from './header';
 import { nameEvent, nameLocation, nameOriginator, type EventName, type LocationName } from './names';
 import type { SameTables } from './tables';
-import { expiryTime, formatUtc, inferIssueTime } from './time';
+import { expiryTime, formatInZone, inferIssueTime } from './time';
 
 export interface AlertFlags {
   /** Purge time outside the rule's increments (15 min up to 1 h, 30 min beyond), or +0000. */
@@ -84,19 +84,21 @@ export function plainText(parts: {
   issuedAt: Date;
   expiresAt: Date;
   flags: AlertFlags;
+  /** The station's IANA zone for the times in the text; UTC when absent. */
+  timeZone?: string | null;
 }): string {
   const { header } = parts;
   const where = parts.locations.map((l) => inSentence(l.name)).join(', ');
   let text =
     `${issuer(header, parts.originatorName)} issued ${article(parts.eventName)} ${parts.eventName} for ${where}; ` +
-    `beginning at ${formatUtc(parts.issuedAt)} and ending at ${formatUtc(parts.expiresAt)}. ` +
+    `beginning at ${formatInZone(parts.issuedAt, parts.timeZone)} and ending at ${formatInZone(parts.expiresAt, parts.timeZone)}. ` +
     `Message from ${header.callsign.trimEnd()}.`;
   if (parts.flags.nonStandardPurge) text += ` (Non-standard purge time ${purgeText(header.purge)}.)`;
   return text;
 }
 
 /** Describes an already parsed header; cannot fail. */
-export function describeHeader(header: SameHeader, receivedAt: Date, tables: SameTables): DescribedAlert {
+export function describeHeader(header: SameHeader, receivedAt: Date, tables: SameTables, timeZone?: string | null): DescribedAlert {
   const event = nameEvent(header.event, tables);
   const locations = header.locations.map((code) => nameLocation(code, tables));
   const { issuedAt, dayOutOfYear } = inferIssueTime(header.issued, receivedAt);
@@ -124,22 +126,26 @@ export function describeHeader(header: SameHeader, receivedAt: Date, tables: Sam
     expiresAt,
     receivedAt: new Date(receivedAt.getTime()),
     purge: purgeText(header.purge),
-    text: plainText({ header, originatorName, eventName: event.name, locations, issuedAt, expiresAt, flags }),
+    text: plainText({ header, originatorName, eventName: event.name, locations, issuedAt, expiresAt, flags, timeZone }),
     flags,
   };
 }
 
 /** Parses (when given text) and describes; a malformed header comes back as the parser's typed error. */
-export function describeAlert(input: string | SameHeader, receivedAt: Date, tables: SameTables): DescribeResult {
-  if (typeof input !== 'string') return { ok: true, alert: describeHeader(input, receivedAt, tables) };
+export function describeAlert(input: string | SameHeader, receivedAt: Date, tables: SameTables, timeZone?: string | null): DescribeResult {
+  if (typeof input !== 'string') return { ok: true, alert: describeHeader(input, receivedAt, tables, timeZone) };
   const parsed = parseHeader(input);
   if (!parsed.ok) return { ok: false, error: parsed.error };
-  return { ok: true, alert: describeHeader(parsed.header, receivedAt, tables) };
+  return { ok: true, alert: describeHeader(parsed.header, receivedAt, tables, timeZone) };
 }
 
-/** The contract's Alert DTO for a described alert. `active` defaults to "not yet expired at `now`". */
+/**
+ * The contract's Alert DTO for a described alert heard once (one reception with the alert's id),
+ * relevant and unacknowledged until the desk says otherwise. `active` defaults to "not yet expired at `now`".
+ */
 export function toAlertDto(a: DescribedAlert, ids: { id: string; sourceId: string; active?: boolean; now?: Date }): Alert {
   const now = ids.now ?? a.receivedAt;
+  const active = ids.active ?? a.expiresAt.getTime() > now.getTime();
   return {
     id: ids.id,
     sourceId: ids.sourceId,
@@ -155,8 +161,14 @@ export function toAlertDto(a: DescribedAlert, ids: { id: string; sourceId: strin
     callsign: a.callsign,
     text: a.text,
     receivedAt: a.receivedAt.toISOString(),
-    active: ids.active ?? a.expiresAt.getTime() > now.getTime(),
+    active,
     recording: null,
+    state: active ? 'active' : 'expired',
+    lastReceivedAt: a.receivedAt.toISOString(),
+    receptions: [{ id: ids.id, sourceId: ids.sourceId, receivedAt: a.receivedAt.toISOString(), bursts: null, bitConfidence: null, recording: null }],
+    relevance: { relevant: true, reasons: [] },
+    acknowledgement: null,
+    flags: [],
   };
 }
 

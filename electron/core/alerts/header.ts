@@ -16,10 +16,22 @@
  * - TTTT: HH 00-99 and MM 00-59 are well-formed. The rule's increments (15 minutes up to one hour,
  *   30 minutes beyond) are "standard"; anything else well-formed, including +0000, is accepted with
  *   purge.nonStandard = true.
- * - LLLLLLLL: exactly 8 characters of upper-case letters, digits, '/' and space. Real ids look like
- *   "KEAX/NWS", "WABC/FM " or "EC/GC/CA"; lower case and other punctuation are refused because a flipped
- *   bit 5 turns a letter into lower case and that is far likelier than a sender using it.
+ * - LLLLLLLL: 8 characters of upper-case letters, digits, '/' and space. Real ids look like "KEAX/NWS",
+ *   "WABC/FM " or "EC/GC/CA"; lower case and other punctuation are refused because a flipped bit 5 turns a
+ *   letter into lower case and that is far likelier than a sender using it. Off air, TV stations send
+ *   their call sign unpadded ("WTSP/TV", multimon-ng #99; sameold accepts 3 to 8 characters), so 3 to 7
+ *   characters are accepted too, flagged 'nonconforming_sender_id'. The id ends at the first '-', which
+ *   its alphabet cannot hold, so the length is never a guess; a '-' inside an id ("KEAX-NWS") is refused
+ *   because it cannot be told from a short id followed by garbage.
+ *
+ * Every accepted departure from the rule is listed in `deviations`, so an alert can show it.
  */
+
+/**
+ * What a header that parsed does differently from 47 CFR 11.31: 'nonconforming_sender_id' (a 3 to 7
+ * character station id, not padded to 8), 'nonstandard_purge' (a purge time off the rule's increments).
+ */
+export type HeaderDeviation = 'nonconforming_sender_id' | 'nonstandard_purge';
 
 export interface SameHeader {
   raw: string;
@@ -29,6 +41,8 @@ export interface SameHeader {
   purge: { hours: number; minutes: number; nonStandard: boolean };
   issued: { day: number; hour: number; minute: number };
   callsign: string;
+  /** Accepted departures from the rule, in field order; empty for a compliant header. */
+  deviations: HeaderDeviation[];
 }
 
 export type HeaderErrorKind =
@@ -57,7 +71,9 @@ export const KNOWN_ORIGINATORS: readonly string[] = ['PEP', 'CIV', 'WXR', 'EAS',
 
 export const MIN_LOCATIONS = 1;
 export const MAX_LOCATIONS = 31;
-/** "ZCZC-ORG-EEE-" + 1 location + "+TTTT-JJJHHMM-LLLLLLLL-" */
+export const MIN_CALLSIGN_LENGTH = 3;
+export const CALLSIGN_LENGTH = 8;
+/** "ZCZC-ORG-EEE-" + 1 location + "+TTTT-JJJHHMM-LLLLLLLL-": the shortest compliant header (5 less with a 3-character id). */
 export const MIN_HEADER_LENGTH = 13 + 6 + 23;
 /** Same with 31 locations joined by '-'. */
 export const MAX_HEADER_LENGTH = 13 + MAX_LOCATIONS * 7 - 1 + 23;
@@ -232,20 +248,36 @@ export function parseHeader(raw: string): ParseHeaderResult {
   if (minute > 59) return fail('issued', 'issued.minute', `issue minute ${minute} is outside 00-59`);
   if (!sep(cur, C_DASH, 'issued', 'issued', 'the issue time')) return failed(cur);
 
-  // LLLLLLLL-
+  // LLLLLLLL- (3 to 8 characters accepted; see the note at the top)
   const callAt = cur.i;
-  for (let k = 0; k < 8; k++) {
-    if (cur.i >= n) return fail('truncated', 'callsign', 'header ends inside the 8-character station id');
+  for (;;) {
+    if (cur.i >= n) return fail('truncated', 'callsign', 'header ends inside the station id');
     const c = s.charCodeAt(cur.i);
+    if (c === C_DASH) break;
     if (!isCallsignChar(c)) {
       return fail('callsign', 'callsign', `the station id takes upper-case letters, digits, '/' and space; found ${show(c)} at position ${cur.i}`);
     }
+    if (cur.i - callAt >= CALLSIGN_LENGTH) return fail('callsign', 'callsign', `the station id is longer than ${CALLSIGN_LENGTH} characters`);
     cur.i++;
   }
-  if (!sep(cur, C_DASH, 'callsign', 'callsign', 'the 8-character station id')) return failed(cur);
+  const callLen = cur.i - callAt;
+  if (callLen < MIN_CALLSIGN_LENGTH) return fail('callsign', 'callsign', `the station id needs ${MIN_CALLSIGN_LENGTH} to ${CALLSIGN_LENGTH} characters; found ${callLen}`);
+  cur.i++; // the final '-'
 
-  if (cur.i !== n) return fail('trailing', 'trailing', `${n - cur.i} unexpected character(s) after the final '-'`);
+  if (cur.i !== n) {
+    // "KEAX-NWS-": more id characters and a '-' after the first one is a '-' inside the id.
+    let k = cur.i;
+    while (k < n && isCallsignChar(s.charCodeAt(k))) k++;
+    if (k > cur.i && k === n - 1 && s.charCodeAt(k) === C_DASH) {
+      return fail('callsign', 'callsign', `the station id cannot hold '-' (found at position ${cur.i - 1}); the header is ambiguous`);
+    }
+    return fail('trailing', 'trailing', `${n - cur.i} unexpected character(s) after the final '-'`);
+  }
 
+  const nonStandard = !isStandardPurge(purgeHours, purgeMinutes);
+  const deviations: HeaderDeviation[] = [];
+  if (nonStandard) deviations.push('nonstandard_purge');
+  if (callLen !== CALLSIGN_LENGTH) deviations.push('nonconforming_sender_id');
   const locations = new Array<string>(locStarts.length);
   for (let k = 0; k < locStarts.length; k++) locations[k] = s.slice(locStarts[k], locStarts[k] + 6);
   return {
@@ -255,9 +287,10 @@ export function parseHeader(raw: string): ParseHeaderResult {
       originator,
       event: s.slice(eventAt, eventAt + 3),
       locations,
-      purge: { hours: purgeHours, minutes: purgeMinutes, nonStandard: !isStandardPurge(purgeHours, purgeMinutes) },
+      purge: { hours: purgeHours, minutes: purgeMinutes, nonStandard },
       issued: { day, hour, minute },
-      callsign: s.slice(callAt, callAt + 8),
+      callsign: s.slice(callAt, callAt + callLen),
+      deviations,
     },
   };
 }

@@ -52,3 +52,29 @@ export function formatUtc(d: Date): string {
   const ampm = h < 12 ? 'AM' : 'PM';
   return `${h12}:${String(m).padStart(2, '0')} ${ampm} UTC ${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()}`;
 }
+
+/**
+ * "5:00 PM CDT April 15, 2026" in the station's IANA zone (fixed English, like formatUtc);
+ * null or an unknown zone gives formatUtc's text, so an alert is never described in a zone
+ * the station did not choose.
+ */
+export function formatInZone(d: Date, timeZone: string | null | undefined): string {
+  if (!timeZone || timeZone === 'UTC' || timeZone === 'Etc/UTC') return formatUtc(d);
+  let parts: Intl.DateTimeFormatPart[];
+  try {
+    parts = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hour: 'numeric',
+      minute: '2-digit',
+      hour12: true,
+      month: 'long',
+      day: 'numeric',
+      year: 'numeric',
+      timeZoneName: 'short',
+    }).formatToParts(d);
+  } catch {
+    return formatUtc(d);
+  }
+  const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('hour')}:${part('minute')} ${part('dayPeriod').toUpperCase()} ${part('timeZoneName')} ${part('month')} ${part('day')}, ${part('year')}`;
+}

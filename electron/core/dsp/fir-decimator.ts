@@ -7,6 +7,7 @@
  * half-band filter (every other tap zero, which the planner produces for 2x stages) also skips
  * its zeros, so it costs about N/4 multiplies per output.
  */
+import { withRoom } from './growable';
 
 /** Tap structure found in a design: pairs (left index, coefficient) plus the centre tap. */
 interface FoldedTaps {
@@ -69,11 +70,7 @@ abstract class DecimatorBase {
 
   protected append(input: Float32Array): number {
     const need = this.held + input.length;
-    if (need > this.buf.length) {
-      const grown = new Float32Array(Math.max(need, this.buf.length * 2));
-      grown.set(this.buf.subarray(0, this.held));
-      this.buf = grown;
-    }
+    this.buf = withRoom(this.buf, this.held, need);
     this.buf.set(input, this.held);
     this.held = need;
     return need / this.width;

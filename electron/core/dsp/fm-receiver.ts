@@ -5,6 +5,7 @@ import { planDecimation, type DecimationStage } from './decimation-plan';
 import { ComplexFirDecimator, RealFirDecimator } from './fir-decimator';
 import { FmDiscriminator } from './fm-discriminator';
 import { U8Fs4HalfbandDecimator } from './fs4-halfband';
+import { withRoom } from './growable';
 import { U8IqMixer } from './iq-mixer';
 import { RationalResampler } from './rational-resampler';
 
@@ -269,11 +270,7 @@ export class FmReceiverChain {
       spare = t;
     }
     const room = this.resampler.maxOutput(m);
-    if (this.outLen + room > this.out.length) {
-      const grown = new Float32Array(Math.max(this.out.length * 2, this.outLen + room));
-      grown.set(this.out.subarray(0, this.outLen));
-      this.out = grown;
-    }
+    this.out = withRoom(this.out, this.outLen, this.outLen + room);
     const seg = this.out.subarray(this.outLen);
     const k = this.resampler.process(audio.subarray(0, m), seg);
     const block = seg.subarray(0, k);

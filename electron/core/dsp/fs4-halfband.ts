@@ -9,6 +9,8 @@
  * the I bytes, as byte differences (the 127.5 offset cancels). The leftover (∓j)^c is a swap
  * and sign flip of the output. Exactly the same result as U8IqMixer + ComplexFirDecimator.
  */
+import { withRoom } from './growable';
+
 /** Writes (ir + j·ii) · (-j)^q at output[o]; returns the next write index. */
 function rotate(output: Float32Array, o: number, ir: number, ii: number, q: number): number {
   if (q === 0) {
@@ -77,11 +79,7 @@ export class U8Fs4HalfbandDecimator {
   /** `input`: an even number of IQ bytes. Writes interleaved complex floats; returns samples written. */
   process(input: Uint8Array, output: Float32Array): number {
     const need = this.held + input.length;
-    if (need > this.buf.length) {
-      const grown = new Uint8Array(Math.max(need, this.buf.length * 2));
-      grown.set(this.buf.subarray(0, this.held));
-      this.buf = grown;
-    }
+    this.buf = withRoom(this.buf, this.held, need);
     const buf = this.buf;
     buf.set(input, this.held);
     this.held = need;

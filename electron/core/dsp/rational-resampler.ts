@@ -1,4 +1,5 @@
 import { gcd, kaiserTapCount, lowpassTaps } from './fir-design';
+import { withRoom } from './growable';
 
 export interface RationalResamplerOptions {
   inputRate: number;
@@ -69,11 +70,7 @@ export class RationalResampler {
 
   process(input: Float32Array, output: Float32Array): number {
     const need = this.held + input.length;
-    if (need > this.buf.length) {
-      const grown = new Float32Array(Math.max(need, this.buf.length * 2));
-      grown.set(this.buf.subarray(0, this.held));
-      this.buf = grown;
-    }
+    this.buf = withRoom(this.buf, this.held, need);
     const buf = this.buf;
     buf.set(input, this.held);
     const total = need;

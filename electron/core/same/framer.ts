@@ -1,15 +1,23 @@
 /**
- * Stage 4: preamble sync and byte framing. A 64-bit sliding window is compared with the end of
- * the preamble followed by the first four characters (AB AB AB AB 'ZCZC', or AB AB AB AB 'NNNN');
- * at most SYNC_MAX_ERRORS differing bits give sync. Requiring the preamble and the message start
- * together makes a false sync on noise or programme audio vanishingly rare (under 1e-10 per bit)
- * while tolerating several bit errors at low SNR.
+ * Stage 4: preamble sync and byte framing. The last 96 bits are compared with the end of the
+ * preamble followed by the first four characters (AB x 8 then 'ZCZC', or 'NNNN'). A window is a
+ * sync candidate when either
+ *  - its newest 64 bits (4 preamble bytes + the characters) are within SYNC_MAX_ERRORS bits, or
+ *  - its 8 preamble bytes are within SYNC_PREAMBLE_ERRORS and the characters within
+ *    SYNC_CHAR_ERRORS: the longer window finds bursts at a bit error rate of 10 % (about -8 dB
+ *    SNR), and the separate limit on the characters is what keeps an all-preamble window (only 18
+ *    bits from 'ZCZC') from passing early.
+ * False syncs on noise or programme audio stay under 1e-9 per bit either way.
  *
- * After sync, bytes are read LSB first until the header's structure says it is complete ('+' then
- * 22 more characters with their dashes in place), four bytes in a row fall outside the SAME
- * alphabet (carrier gone), or the longest legal header length is passed. The sync search keeps
- * running while a burst is read: a new preamble + sync ends the burst in progress, so a burst
- * whose end was damaged can never swallow the next one.
+ * After sync, bytes are read LSB first until the header's structure says it is complete ('+', the
+ * dashes after TTTT and JJJHHMM in place, and the '-' after a 3 to 8 character station id), four
+ * bytes in a row fall outside the SAME alphabet (carrier gone), or the longest legal header length
+ * is passed. A station id shorter than 8 may be a bit error ('/' and '-' are one bit apart), so
+ * reading goes on to where an 8-character id's '-' would be: the burst's text ends at the short
+ * id, but its soft bits run on, for the combiner to outvote the error with the other bursts. The sync search keeps running while a burst is read: a new preamble + sync ends the
+ * burst in progress, so a burst whose end was damaged can never swallow the next one. These hard
+ * decisions give the `burst` events and the EOMs; header bursts are demodulated again, whole, for
+ * the combiner (burst-demod.ts).
  */
 import { MAX_HEADER_CHARS, PREAMBLE_BYTE, PREAMBLE_BYTES, TAIL_AFTER_PLUS } from './constants';
 
@@ -22,6 +30,11 @@ export interface Burst {
    * ended on lost carrier keeps the run of non-SAME bytes that ended it.
    */
   bytes: Uint8Array;
+  /**
+   * How many of `bytes` the burst's text is: all of them, or fewer when the header's structure
+   * ended at a station id shorter than 8 and the bytes after it were read on in case it was not.
+   */
+  textLength: number;
   /** Soft value of each bit (8 per byte, LSB first), in [-1, 1]; positive is mark (1). */
   soft: Float32Array;
   /** Input sample index of the first preamble bit found. */
@@ -31,6 +44,12 @@ export interface Burst {
 }
 
 export const SYNC_MAX_ERRORS = 7;
+export const SYNC_PREAMBLE_ERRORS = 12;
+export const SYNC_CHAR_ERRORS = 7;
+/** Bit errors allowed in "ZCZC-" for a burst found by the long-preamble rule. */
+export const CONFIRM_CHAR_ERRORS = 9;
+/** Windows scored after a first candidate: a window two bytes early can pass the 96-bit rule. */
+const SYNC_LOOKAHEAD = 24;
 const WINDOW_PREAMBLE = 0xabababab;
 const WINDOW_ZCZC = 0x435a435a; // 'Z','C','Z','C' little-endian
 const WINDOW_NNNN = 0x4e4e4e4e;
@@ -68,94 +87,121 @@ export function popcount32(x: number): number {
   return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
 }
 
+/** The sync candidate being scored: the best window so far and how many more bits may beat it. */
+interface SyncCandidate {
+  /** Bits left to look for a better-aligned window. */
+  bitsLeft: number;
+  errors: number;
+  /** Bit index at which the best window ends. */
+  endBit: number;
+  kind: BurstKind;
+  /** Character errors of that window, when it matched only under the long-preamble rule (else -1). */
+  unconfirmed: number;
+}
+
+/** A burst being read after sync; its bytes and soft values go into the framer's buffers. */
+interface BurstRead {
+  nBytes: number;
+  /** Byte being assembled and how many of its bits are in. */
+  cur: number;
+  nBit: number;
+  /** Bytes in a row outside the SAME alphabet. */
+  invalidRun: number;
+  /** Index of the first '+' (-1: none yet). */
+  plusAt: number;
+  /** Bytes up to the '-' that ended a short station id, once one has (-1: not yet). */
+  textEnd: number;
+  startSample: number;
+  /** Bit index of the burst's first character bit. */
+  readonly firstBit: number;
+  /**
+   * Character errors of a sync found only by the long-preamble rule: such a burst is announced
+   * (onSync) once its fifth character has been checked against the '-' every header has there,
+   * and dropped silently if the five together are too far from "ZCZC-". -1: announced.
+   */
+  unconfirmed: number;
+}
+
+/** Searching for sync, or reading the bytes of a burst. */
+export type FramerMode = { readonly kind: 'searching' } | { readonly kind: 'reading'; readonly read: BurstRead };
+
+const SEARCHING: FramerMode = Object.freeze({ kind: 'searching' });
+
 export interface FramerState {
-  /** 0: searching for sync; 1: reading header bytes. */
-  mode: 0 | 1;
+  mode: FramerMode;
   /** Bits seen so far; bit k lives in history slot k & HISTORY_MASK. */
   bitCount: number;
-  /** The 64-bit window: lo = oldest 32 bits, hi = newest 32 (LSB = oldest). */
+  /** The 96-bit window: lo2 oldest 32 bits, then lo, hi = newest 32 (LSB = oldest). */
+  lo2: number;
   lo: number;
   hi: number;
-  /** Bits left to look for a better-aligned sync after a first hit (-1: no candidate). */
-  lookahead: number;
-  bestErrors: number;
-  /** Bit index at which the best candidate window ends. */
-  bestBit: number;
-  bestKind: BurstKind;
+  /** A window within SYNC_MAX_ERRORS waiting for the next windows to be scored (null: none). */
+  candidate: SyncCandidate | null;
   readonly histBit: Uint8Array;
   readonly histSoft: Float32Array;
   readonly histStart: Float64Array;
-  /** The burst being read. */
+  /** The burst being read (reused from burst to burst). */
   readonly bytes: Uint8Array;
   readonly soft: Float32Array;
-  nBytes: number;
-  cur: number;
-  nBit: number;
-  invalidRun: number;
-  plusAt: number;
-  startSample: number;
-  /** Bit index of the burst's first character bit. */
-  firstBit: number;
   /** Bit index where the last committed sync window ended; a new window must start after it. */
   lastSyncEnd: number;
 }
 
 export interface FramerCallbacks {
-  /** Sync found (the timing loop switches to tracking gains). */
-  onSync(startSample: number, kind: BurstKind): void;
+  /**
+   * Sync found (the timing loop switches to tracking gains). `firstCharBit`: the bit index (in
+   * the framer's count) of the first character's first bit.
+   */
+  onSync(startSample: number, kind: BurstKind, firstCharBit: number): void;
   onBurst(burst: Burst): void;
 }
 
 export function createFramer(): FramerState {
   return {
-    mode: 0,
+    mode: SEARCHING,
     bitCount: 0,
+    lo2: 0,
     lo: 0,
     hi: 0,
-    lookahead: -1,
-    bestErrors: 99,
-    bestBit: 0,
-    bestKind: 'header',
+    candidate: null,
     histBit: new Uint8Array(HISTORY),
     histSoft: new Float32Array(HISTORY),
     histStart: new Float64Array(HISTORY),
     bytes: new Uint8Array(MAX_BYTES),
     soft: new Float32Array(MAX_BYTES * 8),
-    nBytes: 0,
-    cur: 0,
-    nBit: 0,
-    invalidRun: 0,
-    plusAt: -1,
-    startSample: 0,
-    firstBit: 0,
     lastSyncEnd: -1,
   };
 }
 
 export function isFraming(st: FramerState): boolean {
-  return st.mode === 1;
+  return st.mode.kind === 'reading';
 }
 
 /** True while the burst being read looks healthy (tracking loop gains are safe). */
 export function isReadingCleanly(st: FramerState): boolean {
-  return st.mode === 1 && st.invalidRun === 0;
+  return st.mode.kind === 'reading' && st.mode.read.invalidRun === 0;
 }
 
-function finish(st: FramerState, kind: BurstKind, keep: number, endSample: number, cb: FramerCallbacks): void {
+function finish(st: FramerState, read: BurstRead, kind: BurstKind, keep: number, endSample: number, cb: FramerCallbacks): void {
+  if (read.unconfirmed >= 0) {
+    // Never announced: not a burst.
+    st.mode = SEARCHING;
+    return;
+  }
   const burst: Burst = {
     kind,
     bytes: st.bytes.slice(0, keep),
+    textLength: read.textEnd >= 0 ? Math.min(read.textEnd, keep) : keep,
     soft: st.soft.slice(0, keep * 8),
-    startSample: st.startSample,
+    startSample: read.startSample,
     endSample,
   };
-  st.mode = 0;
-  st.nBytes = 0;
+  st.mode = SEARCHING;
   cb.onBurst(burst);
 }
 
-/** Sync on the window ending at bit `end`: sets up the burst's first four bytes. */
-function commitSync(st: FramerState, end: number, kind: BurstKind, cb: FramerCallbacks): void {
+/** Sync on the window ending at bit `end`: sets up the burst's first four bytes and starts reading. */
+function commitSync(st: FramerState, end: number, kind: BurstKind, unconfirmed: number, cb: FramerCallbacks): BurstRead {
   const histBit = st.histBit;
   // Walk back over earlier preamble bytes to find where the burst began.
   const first = end - 63;
@@ -168,7 +214,7 @@ function commitSync(st: FramerState, end: number, kind: BurstKind, cb: FramerCal
     if (popcount32(byte ^ PREAMBLE_BYTE) > PREAMBLE_BYTE_ERRORS) break;
     startBit = at;
   }
-  st.startSample = st.histStart[startBit & HISTORY_MASK];
+  const startSample = st.histStart[startBit & HISTORY_MASK];
   // The window's newest four bytes are the first four characters.
   const charBit = end - 31;
   for (let k = 0; k < 4; k++) {
@@ -180,78 +226,103 @@ function commitSync(st: FramerState, end: number, kind: BurstKind, cb: FramerCal
     }
     st.bytes[k] = byte;
   }
-  st.firstBit = charBit;
   st.lastSyncEnd = end;
-  st.nBytes = 4;
-  st.cur = 0;
-  st.nBit = 0;
-  st.invalidRun = 0;
-  st.plusAt = -1;
-  st.lookahead = -1;
-  st.bestErrors = 99;
-  cb.onSync(st.startSample, kind);
+  st.candidate = null;
+  const read: BurstRead = { nBytes: 4, cur: 0, nBit: 0, invalidRun: 0, plusAt: -1, textEnd: -1, startSample, firstBit: charBit, unconfirmed };
+  st.mode = { kind: 'reading', read };
+  if (unconfirmed < 0) cb.onSync(startSample, kind, charBit);
+  return read;
 }
 
-function dataBit(st: FramerState, s: number, bitStart: number, bitLen: number, cb: FramerCallbacks): void {
+function dataBit(st: FramerState, read: BurstRead, s: number, bitStart: number, bitLen: number, cb: FramerCallbacks): void {
   const bit = s > 0 ? 1 : 0;
-  st.soft[st.nBytes * 8 + st.nBit] = s;
-  st.cur |= bit << st.nBit;
-  if (++st.nBit < 8) return;
-  const byte = st.cur;
-  const n = st.nBytes;
+  st.soft[read.nBytes * 8 + read.nBit] = s;
+  read.cur |= bit << read.nBit;
+  if (++read.nBit < 8) return;
+  const byte = read.cur;
+  const n = read.nBytes;
   const bytes = st.bytes;
   bytes[n] = byte;
-  st.nBytes = n + 1;
-  st.cur = 0;
-  st.nBit = 0;
+  read.nBytes = n + 1;
+  read.cur = 0;
+  read.nBit = 0;
+  if (read.unconfirmed >= 0 && n === 4) {
+    if (read.unconfirmed + popcount32(byte ^ 45) > CONFIRM_CHAR_ERRORS) {
+      st.mode = SEARCHING;
+      return;
+    }
+    read.unconfirmed = -1;
+    cb.onSync(read.startSample, 'header', read.firstBit);
+  }
   if (SAME_ALPHABET[byte]) {
-    st.invalidRun = 0;
-    if (byte === 43 && st.plusAt < 0) st.plusAt = n;
-  } else if (++st.invalidRun >= END_INVALID_RUN) {
+    read.invalidRun = 0;
+    if (byte === 43 && read.plusAt < 0) read.plusAt = n;
+  } else if (++read.invalidRun >= END_INVALID_RUN) {
     // The run is kept: its first byte may be the header's damaged last character, which the
     // other bursts can still outvote.
-    finish(st, 'header', st.nBytes, bitStart + bitLen, cb);
+    finish(st, read, 'header', read.nBytes, bitStart + bitLen, cb);
     return;
   }
-  const p = st.plusAt;
-  // Structural end: "+TTTT-JJJHHMM-LLLLLLLL-" complete with its three dashes in place. A '+'
-  // made by a bit error almost never has them, so a damaged burst is not cut short.
-  if (p >= 0 && st.nBytes === p + TAIL_AFTER_PLUS && bytes[p + 5] === 45 && bytes[p + 13] === 45 && bytes[p + 22] === 45) {
-    finish(st, 'header', st.nBytes, bitStart + bitLen, cb);
-  } else if (st.nBytes >= MAX_BYTES) {
-    finish(st, 'header', st.nBytes, bitStart + bitLen, cb);
+  const p = read.plusAt;
+  // Structural end: "+TTTT-JJJHHMM-" with its dashes in place, then a station id of 3 to 8
+  // characters and its '-' (the id's alphabet has no '-'). A '+' made by a bit error almost never
+  // has the dashes, so a damaged burst is not cut short. Nor by a '/' flipped to '-' inside an
+  // 8-character id ("AAA-AAAA-"): the bytes up to the longest id's '-' are read whatever the short
+  // id's '-' said, since cutting them would leave the rest of the id to the other two bursts alone,
+  // and one bit error in either of those would then be a tie where a 2-of-3 vote has a majority.
+  const tail = n - p;
+  if (read.textEnd < 0 && p >= 0 && byte === 45 && tail >= TAIL_AFTER_PLUS - 6 && tail <= TAIL_AFTER_PLUS - 1 && bytes[p + 5] === 45 && bytes[p + 13] === 45) {
+    read.textEnd = n + 1;
+  }
+  if (read.textEnd >= 0 && tail >= TAIL_AFTER_PLUS - 1) {
+    finish(st, read, 'header', read.nBytes, bitStart + bitLen, cb);
+  } else if (read.nBytes >= MAX_BYTES) {
+    finish(st, read, 'header', read.nBytes, bitStart + bitLen, cb);
   }
 }
 
 /**
- * Commits the best sync candidate. A burst still being read ends where the new preamble began;
+ * Commits the sync candidate. A burst still being read ends where the new preamble began;
  * the bits after the candidate window are replayed as the new burst's data.
  */
-function commitPending(st: FramerState, bitLen: number, cb: FramerCallbacks): void {
-  const end = st.bestBit;
-  const kind = st.bestKind;
-  if (st.mode === 1) {
-    let keep = Math.max(4, Math.min(st.nBytes, Math.floor((end - 63 - st.firstBit) / 8)));
-    while (keep > 4 && popcount32(st.bytes[keep - 1] ^ PREAMBLE_BYTE) <= PREAMBLE_BYTE_ERRORS) keep--;
-    const endBit = st.firstBit + keep * 8;
-    finish(st, 'header', keep, st.histStart[(endBit - 1) & HISTORY_MASK] + bitLen, cb);
+function commitPending(st: FramerState, candidate: SyncCandidate, bitLen: number, cb: FramerCallbacks): void {
+  const end = candidate.endBit;
+  const kind = candidate.kind;
+  const mode = st.mode;
+  switch (mode.kind) {
+    case 'reading': {
+      const read = mode.read;
+      let keep = Math.max(4, Math.min(read.nBytes, Math.floor((end - 63 - read.firstBit) / 8)));
+      while (keep > 4 && popcount32(st.bytes[keep - 1] ^ PREAMBLE_BYTE) <= PREAMBLE_BYTE_ERRORS) keep--;
+      const endBit = read.firstBit + keep * 8;
+      finish(st, read, 'header', keep, st.histStart[(endBit - 1) & HISTORY_MASK] + bitLen, cb);
+      break;
+    }
+    case 'searching':
+      break;
+    default:
+      return assertNever(mode);
   }
-  commitSync(st, end, kind, cb);
+  const read = commitSync(st, end, kind, candidate.unconfirmed, cb);
   if (kind === 'eom') {
-    finish(st, 'eom', 4, st.histStart[end & HISTORY_MASK] + bitLen, cb);
+    finish(st, read, 'eom', 4, st.histStart[end & HISTORY_MASK] + bitLen, cb);
     return;
   }
-  st.mode = 1;
-  for (let k = end + 1; k < st.bitCount && st.mode === 1; k++) {
+  for (let k = end + 1; k < st.bitCount && st.mode.kind === 'reading'; k++) {
     const slot = k & HISTORY_MASK;
-    dataBit(st, st.histSoft[slot], st.histStart[slot], bitLen, cb);
+    dataBit(st, read, st.histSoft[slot], st.histStart[slot], bitLen, cb);
   }
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unhandled framer mode ${JSON.stringify(x)}`);
 }
 
 /** Ends a burst in progress (end of input). */
 export function framerFlush(st: FramerState, endSample: number, bitLen: number, cb: FramerCallbacks): void {
-  if (st.lookahead >= 0) commitPending(st, bitLen, cb);
-  if (st.mode === 1) finish(st, 'header', st.nBytes, endSample, cb);
+  if (st.candidate) commitPending(st, st.candidate, bitLen, cb);
+  const mode = st.mode;
+  if (mode.kind === 'reading') finish(st, mode.read, 'header', mode.read.nBytes, endSample, cb);
 }
 
 /**
@@ -265,9 +336,9 @@ export function framerPush(st: FramerState, soft: Float32Array, start: Float64Ar
 /**
  * One bit: soft value in [-1, 1] and the input sample index where it starts.
  *
- * A first window within SYNC_MAX_ERRORS is only a candidate: the next 8 windows are scored too
- * and the best one wins, because a window one byte early (AB AB AB AB AB 'NNN') can itself be
- * within a few bits of the pattern; one a byte late is excluded by lastSyncEnd.
+ * A first matching window is only a candidate: the next SYNC_LOOKAHEAD windows are scored too and
+ * the best one wins, because windows one or two bytes early (AB AB AB AB AB 'NNN', AB AB 'ZC')
+ * can themselves be within a few bits of the pattern; one a byte late is excluded by lastSyncEnd.
  */
 export function framerBit(st: FramerState, s: number, bitStart: number, bitLen: number, cb: FramerCallbacks): void {
   const bit = s > 0 ? 1 : 0;
@@ -278,29 +349,45 @@ export function framerBit(st: FramerState, s: number, bitStart: number, bitLen: 
   st.histStart[slot] = bitStart;
   st.bitCount = k + 1;
 
+  const lo2 = ((st.lo2 >>> 1) | ((st.lo & 1) << 31)) >>> 0;
   const lo = ((st.lo >>> 1) | ((st.hi & 1) << 31)) >>> 0;
   const hi = ((st.hi >>> 1) | (bit << 31)) >>> 0;
+  st.lo2 = lo2;
   st.lo = lo;
   st.hi = hi;
-  if (st.mode === 1) dataBit(st, s, bitStart, bitLen, cb);
+  const mode = st.mode;
+  if (mode.kind === 'reading') dataBit(st, mode.read, s, bitStart, bitLen, cb);
 
   const pre = popcount32((lo ^ WINDOW_PREAMBLE) >>> 0);
-  if (pre <= SYNC_MAX_ERRORS) {
-    const dz = pre + popcount32((hi ^ WINDOW_ZCZC) >>> 0);
-    const dn = pre + popcount32((hi ^ WINDOW_NNNN) >>> 0);
+  const pre2 = pre + popcount32((lo2 ^ WINDOW_PREAMBLE) >>> 0);
+  if (pre <= SYNC_MAX_ERRORS || pre2 <= SYNC_PREAMBLE_ERRORS) {
+    const dz = popcount32((hi ^ WINDOW_ZCZC) >>> 0);
+    const dn = popcount32((hi ^ WINDOW_NNNN) >>> 0);
     const d = dz <= dn ? dz : dn;
-    // A window overlapping the last sync is never a new burst: "NNNN" shifted by a byte
-    // (AB AB AB 'N' 'NNN?') is within a few bits of the pattern.
-    if (d <= SYNC_MAX_ERRORS && d < st.bestErrors && k - 63 > st.lastSyncEnd) {
-      st.bestErrors = d;
-      st.bestBit = k;
-      st.bestKind = dz <= dn ? 'header' : 'eom';
-      if (st.lookahead < 0) {
-        st.lookahead = 8;
+    const kind: BurstKind = dz <= dn ? 'header' : 'eom';
+    // The long-preamble rule finds headers only: their fifth character confirms them, while an
+    // EOM has none, and one EOM burst of three is enough anyway.
+    const strict = pre + d <= SYNC_MAX_ERRORS;
+    const long = kind === 'header' && pre2 <= SYNC_PREAMBLE_ERRORS && d <= SYNC_CHAR_ERRORS;
+    // Candidates are ranked on all 96 bits. A window overlapping the last sync is never a new
+    // burst: "NNNN" shifted by a byte (AB AB AB 'N' 'NNN?') is within a few bits of the pattern.
+    const errors = pre2 + d;
+    if ((strict || long) && k - 63 > st.lastSyncEnd) {
+      const unconfirmed = strict ? -1 : d;
+      const c = st.candidate;
+      if (!c) {
+        st.candidate = { bitsLeft: SYNC_LOOKAHEAD, errors, endBit: k, kind, unconfirmed };
         return;
+      }
+      if (errors < c.errors) {
+        c.errors = errors;
+        c.endBit = k;
+        c.kind = kind;
+        c.unconfirmed = unconfirmed;
       }
     }
   }
-  if (st.lookahead < 0 || --st.lookahead > 0) return;
-  commitPending(st, bitLen, cb);
+  const c = st.candidate;
+  if (!c || --c.bitsLeft > 0) return;
+  commitPending(st, c, bitLen, cb);
 }

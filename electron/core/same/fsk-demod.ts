@@ -40,8 +40,11 @@ export function createFskDemod(rate: number): FskDemodState {
   };
 }
 
-/** d[i] for each complex input sample. */
-export function fskDemod(st: FskDemodState, re: Float32Array, im: Float32Array, count: number, d: Float32Array): void {
+/**
+ * d[i] for each complex input sample; with `energy`, also |M|^2 + |S|^2 (both correlators' power,
+ * which shows where a burst's carrier ends).
+ */
+export function fskDemod(st: FskDemodState, re: Float32Array, im: Float32Array, count: number, d: Float32Array, energy?: Float32Array): void {
   let mc = st.mc, ms = st.ms, sc = st.sc, ss = st.ss;
   const mdc = st.mdc, mds = st.mds, sdc = st.sdc, sds = st.sds;
   let mRe = st.mRe, mIm = st.mIm, sRe = st.sRe, sIm = st.sIm;
@@ -76,6 +79,7 @@ export function fskDemod(st: FskDemodState, re: Float32Array, im: Float32Array, 
     const s = sRe * sRe + sIm * sIm;
     const tot = m + s;
     d[i] = tot > 1e-30 ? (m - s) / tot : 0;
+    if (energy) energy[i] = tot;
   }
   // Renormalise the oscillators once per block so rounding never grows their amplitude.
   const nm = 1 / Math.sqrt(mc * mc + ms * ms);

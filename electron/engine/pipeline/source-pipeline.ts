@@ -1,10 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import { parseSourceUri, type SourceConfig } from '../../contract';
+import { parseSourceUri, type ArchiveStatus, type SourceConfig, type SourceSpec } from '../../contract';
+import type { WorkerArchiveConfig } from '../archive/archive-recorder';
 import type { PcmBus, PcmListener } from '../bus';
 import { Backoff } from './backoff';
-import type { CaptureState, FromWorker, ToWorker, WorkerDecoderEvent } from './messages';
+import { unknownMessage, type CaptureProblem, type CaptureState, type FromWorker, type ToWorker, type WorkerDecoderEvent } from './messages';
+import type { RetryTiming } from './retry-policy';
 import { workerEntry } from './worker-url';
+import { WORKER_STOP_WAIT_MS } from '../../../native/process/supervised-child';
 
 export interface PipelineLevels {
   t: number;
@@ -16,13 +19,14 @@ export interface PipelineLevels {
 
 export interface PipelineEvents {
   levels: [PipelineLevels];
-  state: [CaptureState, { code: string; message: string; hint: string } | null];
+  state: [CaptureState, CaptureProblem | null];
   decoder: [WorkerDecoderEvent];
   nowPlaying: [string | null];
   signal: [number | null];
   log: ['info' | 'warn' | 'error', string];
   /** An alert recording began or ended (the worker writes it; only the path crosses). */
   recording: [PipelineRecording];
+  archive: [ArchiveStatus];
 }
 
 export interface PipelineRecording {
@@ -44,22 +48,28 @@ export class SourcePipeline extends EventEmitter<PipelineEvents> implements PcmB
   private stopped = true;
   private readonly pcmListeners = new Set<PcmListener>();
   private readonly crashBackoff = new Backoff(500, 10_000);
+  private crashes = 0;
   private restartTimer: NodeJS.Timeout | null = null;
   /** Samples delivered before the current worker started, so bus sample indices never repeat. */
   private sampleBase = 0;
   private workerSamples = 0;
   state: CaptureState = 'stopped';
-  error: { code: string; message: string; hint: string } | null = null;
+  error: CaptureProblem | null = null;
   lastLevels: PipelineLevels | null = null;
-  lastBlockAt = 0;
   nowPlaying: string | null = null;
   signalDb: number | null = null;
+  /** How the worker archives this source's bus (set before start; a restarted worker takes it again). */
+  archive: WorkerArchiveConfig | null = null;
+  /** An alert on one burst alone (settings.alerts.singleBurstAlerts); read when the worker starts. */
+  singleBurstAlerts = false;
 
   constructor(
     public config: SourceConfig,
     private readonly batchMs = 33,
     /** Where the worker writes alert recordings; null: no recordings. */
     private readonly dataDir: string | null = null,
+    /** Overrides of the sources' retry timing (tests, the soak). */
+    private readonly retry?: Partial<RetryTiming>,
   ) {
     super();
     this.sourceId = config.id;
@@ -82,6 +92,21 @@ export class SourcePipeline extends EventEmitter<PipelineEvents> implements PcmB
   }
 
   private spawn(): void {
+    let spec: SourceSpec;
+    try {
+      spec = parseSourceUri(this.config.uri);
+    } catch (err) {
+      // Settings are validated before a source starts, so this is a URI from an older version
+      // the parser now refuses: the one failure no retry can change.
+      this.setState('failed', {
+        code: 'bad_config',
+        message: `invalid source URI: ${(err as Error).message}`,
+        hint: 'correct the URI in the source settings',
+        attempt: 1,
+        retryInMs: null,
+      });
+      return;
+    }
     const { file, options } = workerEntry('source-worker', './source-worker.ts', import.meta.url);
     const worker = new Worker(file, { ...options, name: `source:${this.sourceId}` });
     this.worker = worker;
@@ -104,23 +129,36 @@ export class SourcePipeline extends EventEmitter<PipelineEvents> implements PcmB
       this.worker = null;
       if (this.stopped) return;
       // A worker must never die silently: report it and bring the source back.
-      this.setState('retrying', { code: 'worker_exit', message: `source worker exited (code ${code})`, hint: 'restarting it' });
       const wait = this.crashBackoff.next();
+      this.crashes++;
+      this.setState('retrying', {
+        code: 'worker_exit',
+        message: `source worker exited (code ${code}) — restarting it in ${Math.round(wait / 100) / 10} s`,
+        hint: 'see the log for why',
+        attempt: this.crashes,
+        retryInMs: wait,
+      });
       this.restartTimer = setTimeout(() => {
         this.restartTimer = null;
         if (!this.stopped) this.spawn();
       }, wait);
     });
-    const spec = parseSourceUri(this.config.uri);
-    this.post({ type: 'start', sourceId: this.sourceId, spec, batchMs: this.batchMs, dataDir: this.dataDir });
+    this.post({ type: 'start', sourceId: this.sourceId, spec, batchMs: this.batchMs, dataDir: this.dataDir, retry: this.retry, archive: this.archive, singleBurstAlerts: this.singleBurstAlerts });
     if (this.pcmListeners.size > 0) this.post({ type: 'tap', pcm: true });
+  }
+
+  /** Archive settings changed: the running worker takes them without a restart (no decoding gap). */
+  setArchive(config: WorkerArchiveConfig | null): void {
+    if (JSON.stringify(config) === JSON.stringify(this.archive)) return;
+    this.archive = config;
+    this.post({ type: 'archive', config });
   }
 
   private post(msg: ToWorker): void {
     this.worker?.postMessage(msg);
   }
 
-  private setState(state: CaptureState, error: SourcePipeline['error']): void {
+  private setState(state: CaptureState, error: CaptureProblem | null): void {
     this.state = state;
     this.error = error;
     this.emit('state', state, error);
@@ -130,12 +168,14 @@ export class SourcePipeline extends EventEmitter<PipelineEvents> implements PcmB
     switch (msg.type) {
       case 'levels':
         this.workerSamples = msg.samples;
-        this.lastBlockAt = Date.now();
         this.lastLevels = { t: msg.t, peakDb: msg.peakDb, rmsDb: msg.rmsDb, peaks: msg.peaks, batchSamples: msg.batchSamples };
         this.emit('levels', this.lastLevels);
         break;
       case 'state':
-        if (msg.state === 'running') this.crashBackoff.reset();
+        if (msg.state === 'running') {
+          this.crashBackoff.reset();
+          this.crashes = 0;
+        }
         this.setState(msg.state, msg.error);
         break;
       case 'decoder':
@@ -155,6 +195,9 @@ export class SourcePipeline extends EventEmitter<PipelineEvents> implements PcmB
       case 'log':
         this.emit('log', msg.level, msg.message);
         break;
+      case 'archive':
+        this.emit('archive', msg.status);
+        break;
       case 'recording':
         this.emit('recording', {
           phase: msg.phase,
@@ -164,6 +207,8 @@ export class SourcePipeline extends EventEmitter<PipelineEvents> implements PcmB
           error: msg.error,
         });
         break;
+      default:
+        this.emit('log', 'error', `${this.sourceId}: ${unknownMessage(msg)}`);
     }
   }
 
@@ -180,11 +225,15 @@ export class SourcePipeline extends EventEmitter<PipelineEvents> implements PcmB
     this.stopped = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
     const worker = this.worker;
-    if (!worker) return;
+    if (!worker) {
+      if (this.state !== 'stopped') this.setState('stopped', null);
+      return;
+    }
     this.post({ type: 'stop' });
-    // Give the adapter a moment to close its device or child process, then terminate.
+    // Give the adapter time to close its device or child process, then terminate. The wait is
+    // longer than a child's SIGTERM->SIGKILL grace, so a hung driver is killed and reaped first.
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    const timeout = new Promise<void>((resolve) => setTimeout(resolve, 1500).unref());
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, WORKER_STOP_WAIT_MS).unref());
     await Promise.race([exited.then(() => 'exited'), timeout.then(() => 'timeout')]);
     this.worker = null;
     await worker.terminate();

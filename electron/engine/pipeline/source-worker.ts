@@ -5,8 +5,12 @@ import { LevelMeter } from '../../core/meter/levels';
 import { CaptureError, type CaptureContext } from '../sources/adapter';
 import { createAdapter } from '../sources/registry';
 import { AlertRecorder } from '../recording/alert-recorder';
-import { Backoff, sleep } from './backoff';
-import type { CaptureState, FromWorker, ToWorker, WorkerDecoderEvent } from './messages';
+import { ArchiveRecorder, type WorkerArchiveConfig } from '../archive/archive-recorder';
+import { f32ToS16 } from '../../core/dsp/pcm16';
+import { sleep } from '../../core/time/sleep';
+import { unknownMessage, type CaptureProblem, type CaptureState, type FromWorker, type ToWorker, type WorkerDecoderEvent } from './messages';
+import { RetryPolicy } from './retry-policy';
+import { SAMPLE_LIMIT, SampleGuard } from './sample-guard';
 
 /**
  * One source's capture and analysis, off the engine's event loop: the adapter produces
@@ -23,11 +27,13 @@ let samples = 0;
 let running = false;
 let active = false;
 let stopRequested = false;
+/** Set while a source runs: swaps its archive recorder for new settings. */
+let reconfigureArchive: ((config: WorkerArchiveConfig | null) => void) | null = null;
 
 function toWorkerEvent(e: SameEvent): WorkerDecoderEvent | null {
   switch (e.type) {
     case 'header':
-      return { type: 'header', sample: e.sample, raw: e.raw, bursts: e.bursts };
+      return { type: 'header', sample: e.sample, raw: e.raw, bursts: e.bursts, bitConfidence: e.bitConfidence, ...(e.note ? { note: e.note } : {}) };
     case 'eom':
       return { type: 'eom', sample: e.sample };
     case 'attention':
@@ -41,14 +47,20 @@ function toWorkerEvent(e: SameEvent): WorkerDecoderEvent | null {
   }
 }
 
-function setState(state: CaptureState, error: CaptureError | Error | null = null, retryInMs: number | null = null): void {
-  const err =
-    error === null
-      ? null
-      : error instanceof CaptureError
-        ? { code: error.code, message: error.message, hint: error.hint }
-        : { code: 'internal', message: error.message, hint: 'see the log; the source will be retried' };
-  post({ type: 'state', state, error: err, retryInMs });
+/** A failure as the status shows it: what failed and, unless final, when it is tried again. */
+function problem(error: Error, attempt: number, retry: { waitMs: number; note: string } | null): CaptureProblem {
+  const named = error instanceof CaptureError;
+  return {
+    code: named ? error.code : 'internal',
+    message: retry ? `${error.message} — ${retry.note}` : error.message,
+    hint: named ? error.hint : 'see the log; the source will be retried',
+    attempt,
+    retryInMs: retry ? retry.waitMs : null,
+  };
+}
+
+function setState(state: CaptureState, error: CaptureProblem | null = null): void {
+  post({ type: 'state', state, error });
 }
 
 async function runSource(sourceId: string, spec: ToWorker & { type: 'start' }): Promise<void> {
@@ -61,8 +73,34 @@ async function runSource(sourceId: string, spec: ToWorker & { type: 'start' }): 
         onEvent: (r) => post({ type: 'recording', ...r }),
       })
     : null;
+  const newArchive = (config: WorkerArchiveConfig | null | undefined): ArchiveRecorder | null => {
+    if (!config) {
+      post({ type: 'archive', status: { state: 'off', error: null } });
+      return null;
+    }
+    const a = new ArchiveRecorder({
+      ...config,
+      sourceId,
+      sampleRate: BUS_RATE,
+      onStatus: (status) => post({ type: 'archive', status }),
+      onLog: (level, message) => post({ type: 'log', level, message }),
+    });
+    void a.recover();
+    return a;
+  };
+  let archive = newArchive(spec.archive);
+  const closingArchives = new Set<Promise<void>>();
+  reconfigureArchive = (config) => {
+    const old = archive;
+    archive = newArchive(config);
+    if (old) {
+      const p = old.close().finally(() => closingArchives.delete(p));
+      closingArchives.add(p);
+    }
+  };
   const receiver = new SameReceiver({
     sampleRate: BUS_RATE,
+    singleBurstAlerts: spec.singleBurstAlerts === true,
     onEvent: (e) => {
       // The recording starts before the header goes out, so the engine can link it to the alert.
       if (recorder) {
@@ -85,23 +123,34 @@ async function runSource(sourceId: string, spec: ToWorker & { type: 'start' }): 
   };
   const timer = setInterval(flushLevels, spec.batchMs);
 
+  const policy = new RetryPolicy(spec.retry);
+  let failures = 0;
+  let runningSince = 0;
+  const guard = new SampleGuard();
+  // Said once per worker: a damaged input repeats itself, the log must not.
+  let reportedDamage = false;
   const ctx: CaptureContext = {
-    emit(block) {
-      if (block.length === 0) return;
+    emit(input) {
+      if (input.length === 0) return;
       if (!running) {
         running = true;
-        backoff.reset();
+        runningSince = performance.now();
+        failures = 0;
         setState('running');
+      }
+      const block = guard.apply(input);
+      if (guard.fixed > 0 && !reportedDamage) {
+        post({ type: 'log', level: 'warn', message: `${sourceId}: the input delivered samples that are not audio (NaN or beyond ±${SAMPLE_LIMIT}); they are clamped, but the source is damaged` });
+        reportedDamage = true;
       }
       meter.push(block);
       recorder?.push(block);
       receiver.push(block);
+      // After the decoder: a slow archive disk must never delay a header.
+      archive?.push(block);
       if (tapPcm) {
-        const pcm = new Int16Array(block.length);
-        for (let i = 0; i < block.length; i++) {
-          const v = block[i]! * 32767;
-          pcm[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
-        }
+        // A fresh array each time: its buffer is transferred to the main thread.
+        const pcm = f32ToS16(block);
         post({ type: 'pcm', startSample: samples, block: pcm }, [pcm.buffer]);
       }
       samples += block.length;
@@ -114,7 +163,6 @@ async function runSource(sourceId: string, spec: ToWorker & { type: 'start' }): 
     },
   };
 
-  const backoff = new Backoff(1000, 30_000);
   setState('starting');
   try {
     while (!abort.signal.aborted) {
@@ -127,15 +175,20 @@ async function runSource(sourceId: string, spec: ToWorker & { type: 'start' }): 
         return;
       } catch (err) {
         if (abort.signal.aborted) break;
+        // The time until audio flows again is a gap in the archive, not silence.
+        archive?.endRun();
         const error = err instanceof Error ? err : new Error(String(err));
-        if (error instanceof CaptureError && !error.retryable) {
-          setState('failed', error);
+        const ranMs = running ? performance.now() - runningSince : 0;
+        const plan = policy.plan(error, ranMs);
+        failures++;
+        if (plan.final) {
+          setState('failed', problem(error, failures, null));
           return;
         }
-        const wait = backoff.next();
-        setState('retrying', error, wait);
-        await sleep(wait, abort.signal);
-        if (!abort.signal.aborted) setState('starting');
+        // The source stays "retrying", with the reason, through the next tries until audio
+        // flows again: a brief "starting" between tries would hide why it is down.
+        setState('retrying', problem(error, failures, plan));
+        await sleep(plan.waitMs, abort.signal);
       }
     }
   } finally {
@@ -143,6 +196,9 @@ async function runSource(sourceId: string, spec: ToWorker & { type: 'start' }): 
     flushLevels();
     receiver.flush();
     await recorder?.close();
+    reconfigureArchive = null;
+    await archive?.close();
+    await Promise.all([...closingArchives]);
   }
   setState('stopped');
 }
@@ -153,7 +209,13 @@ port.on('message', (msg: ToWorker) => {
       abort = new AbortController();
       active = true;
       void runSource(msg.sourceId, msg)
-        .catch((err: Error) => setState('failed', err))
+        .catch((err: Error) => {
+          // Nothing escapes the retry loop but a bug in the worker itself: report it and end
+          // the thread, so the pipeline starts a fresh worker with its own backoff.
+          post({ type: 'log', level: 'error', message: `${msg.sourceId}: source worker failed: ${err.stack ?? err.message}` });
+          setState('retrying', problem(err, 1, { waitMs: 0, note: 'restarting the source worker' }));
+          stopRequested = true;
+        })
         .finally(() => {
           active = false;
           // Closing the port lets the thread exit on its own once the adapter has cleaned up.
@@ -163,10 +225,15 @@ port.on('message', (msg: ToWorker) => {
     case 'tap':
       tapPcm = msg.pcm;
       break;
+    case 'archive':
+      reconfigureArchive?.(msg.config);
+      break;
     case 'stop':
       stopRequested = true;
       abort.abort();
       if (!active) port.close();
       break;
+    default:
+      post({ type: 'log', level: 'error', message: unknownMessage(msg) });
   }
 });

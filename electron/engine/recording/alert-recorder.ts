@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { f32ToS16Sample } from '../../core/dsp/pcm16';
 import { WavFileWriter } from './wav-file-writer';
 
 /** What the recorder tells its owner; `startSample` is the bus sample index of the file's first sample. */
@@ -83,8 +84,7 @@ export class AlertRecorder {
     const pcm = a ? new Int16Array(n) : null;
     let w = this.pushed % cap;
     for (let i = 0; i < n; i++) {
-      const v = block[i]! * 32767;
-      const s = v > 32767 ? 32767 : v < -32768 ? -32768 : Math.round(v);
+      const s = f32ToS16Sample(block[i]!);
       ring[w] = s;
       if (pcm) pcm[i] = s;
       if (++w === cap) w = 0;

@@ -1,47 +1,40 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, write, type WriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { WAV16_HEADER_BYTES, wav16Header } from '../../../native/wav';
 
-/** Bytes before the samples in the WAV files this writer makes (RIFF + fmt + data headers). */
-export const WAV_HEADER_BYTES = 44;
-/** Size written while the file is open: readers (native/wav.ts) take "unknown" as "to end of file". */
-const UNKNOWN_SIZE = 0xffffffff;
-
-/** The 44-byte header of a 16-bit mono PCM WAV; `dataBytes` null writes the "unknown" placeholder. */
-export function wav16Header(sampleRate: number, dataBytes: number | null): Buffer {
-  const h = Buffer.alloc(WAV_HEADER_BYTES);
-  h.write('RIFF', 0, 'ascii');
-  h.writeUInt32LE(dataBytes === null ? UNKNOWN_SIZE : 36 + dataBytes, 4);
-  h.write('WAVE', 8, 'ascii');
-  h.write('fmt ', 12, 'ascii');
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20); // PCM
-  h.writeUInt16LE(1, 22); // mono
-  h.writeUInt32LE(sampleRate, 24);
-  h.writeUInt32LE(sampleRate * 2, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36, 'ascii');
-  h.writeUInt32LE(dataBytes === null ? UNKNOWN_SIZE : dataBytes, 40);
-  return h;
-}
+/** How often the header's sizes are brought up to what has reached the disk, ms. */
+export const HEADER_REWRITE_MS = 2000;
 
 /**
  * A 16-bit mono WAV written as it is recorded: the header goes first with placeholder sizes,
- * blocks are appended through a write stream (which coalesces queued writes), and `close`
- * patches the real sizes in. A crash before `close` leaves a file that is still readable.
+ * blocks are appended through a write stream (which coalesces queued writes), the header is
+ * rewritten every couple of seconds with the sizes of what the disk holds, and `close` writes
+ * the final sizes. So a crash at any moment leaves a file every player reads, missing at most
+ * the last seconds (which the engine's repair on the next start recovers from the file length).
  */
 export class WavFileWriter {
   private readonly stream: WriteStream;
   private failure: Error | null = null;
+  private fd: number | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  /** The header write in flight, so close never lets the descriptor go under it. */
+  private headerWrite: Promise<void> | null = null;
+  private headerBytes = -1;
   samples = 0;
 
   constructor(
     readonly path: string,
-    sampleRate: number,
+    private readonly sampleRate: number,
+    headerEveryMs = HEADER_REWRITE_MS,
   ) {
     this.stream = createWriteStream(path, { flags: 'wx' });
     this.stream.on('error', (err) => {
       this.failure ??= err;
+    });
+    this.stream.on('open', (fd) => {
+      this.fd = fd;
+      this.timer = setInterval(() => this.rewriteHeader(), headerEveryMs);
+      this.timer.unref();
     });
     this.stream.write(wav16Header(sampleRate, null));
   }
@@ -59,6 +52,10 @@ export class WavFileWriter {
 
   /** Flushes, closes and fixes the sizes. Rejects with the first write error, if any. */
   async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.headerWrite;
+    this.fd = null;
     await new Promise<void>((resolve) => {
       if (this.stream.closed) resolve();
       else this.stream.end(() => resolve());
@@ -68,14 +65,29 @@ export class WavFileWriter {
     if (this.failure) throw this.failure;
     const fh = await open(this.path, 'r+');
     try {
-      const dataBytes = this.samples * 2;
-      const sizes = Buffer.alloc(4);
-      sizes.writeUInt32LE(36 + dataBytes, 0);
-      await fh.write(sizes, 0, 4, 4);
-      sizes.writeUInt32LE(dataBytes, 0);
-      await fh.write(sizes, 0, 4, 40);
+      await fh.write(wav16Header(this.sampleRate, this.samples * 2), 0, WAV16_HEADER_BYTES, 0);
     } finally {
       await fh.close();
     }
+  }
+
+  /**
+   * Sizes from the bytes the stream has handed to the file so far (whole samples). pwrite at
+   * offset 0 leaves the stream's own position alone.
+   */
+  private rewriteHeader(): void {
+    if (this.fd === null || this.headerWrite || this.failure) return;
+    const onDisk = this.stream.bytesWritten - WAV16_HEADER_BYTES;
+    if (onDisk <= 0 || onDisk === this.headerBytes) return;
+    const dataBytes = onDisk - (onDisk % 2);
+    this.headerBytes = onDisk;
+    const header = wav16Header(this.sampleRate, dataBytes);
+    const fd = this.fd;
+    this.headerWrite = new Promise<void>((resolve) => {
+      write(fd, header, 0, WAV16_HEADER_BYTES, 0, () => {
+        this.headerWrite = null;
+        resolve();
+      });
+    });
   }
 }

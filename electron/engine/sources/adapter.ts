@@ -1,5 +1,9 @@
 import type { SourceSpec } from '../../contract';
 
+// The one capture error type lives in native (which throws most of them); adapters and the
+// worker use it from here too.
+export { CaptureError, toCaptureError } from '../../../native/capture/capture-error';
+
 /**
  * What a capture adapter gets from its pipeline. Adapters run inside the source's worker
  * thread, so they may do blocking-ish work (DSP) but must deliver audio in blocks.
@@ -26,18 +30,3 @@ export interface CaptureAdapter {
 }
 
 export type AdapterFactory<S extends SourceSpec = SourceSpec> = (spec: S) => CaptureAdapter;
-
-/** A failure the user can act on: `hint` says what to do (check cable, permissions, ...). */
-export class CaptureError extends Error {
-  readonly code: string;
-  readonly hint: string;
-  /** False when retrying cannot help (bad configuration). */
-  readonly retryable: boolean;
-  constructor(code: string, message: string, hint: string, retryable = true) {
-    super(message);
-    this.name = 'CaptureError';
-    this.code = code;
-    this.hint = hint;
-    this.retryable = retryable;
-  }
-}

@@ -1,7 +1,6 @@
 import type { AlsaSpec } from '../../contract';
 import { captureAlsa } from '../../../native/alsa/capture';
-import { CaptureFailure } from '../../../native/capture/failure';
-import { CaptureError, type CaptureAdapter } from './adapter';
+import { CaptureError, toCaptureError, type CaptureAdapter } from './adapter';
 
 export interface AlsaAdapterOptions {
   /** Environment of arecord/ffmpeg (tests point ALSA_CONFIG_PATH at their own asoundrc). */
@@ -26,16 +25,8 @@ export function createAlsaAdapter(spec: AlsaSpec, options: AlsaAdapterOptions = 
           env: options.env,
         });
       } catch (err) {
-        throw toCaptureError(err);
+        throw toCaptureError(err, (message) => new CaptureError('alsa_failed', `ALSA capture failed: ${message}`, 'check the device with arecord -L and arecord -D DEVICE -d 2 /tmp/t.wav'));
       }
     },
   };
-}
-
-export function toCaptureError(err: unknown): CaptureError {
-  if (err instanceof CaptureError) return err;
-  if (err instanceof CaptureFailure) return new CaptureError(err.code, err.message, err.hint, err.retryable);
-  const e = err as Error;
-  if (e?.name === 'FfmpegMissingError') return new CaptureError('ffmpeg_missing', e.message, 'reinstall the app or set EAS_FFMPEG', false);
-  return new CaptureError('alsa_failed', `ALSA capture failed: ${e?.message ?? String(err)}`, 'check the device with arecord -L and arecord -D DEVICE -d 2 /tmp/t.wav');
 }

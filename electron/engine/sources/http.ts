@@ -1,7 +1,6 @@
 import type { HttpSpec } from '../../contract';
-import { CaptureFailure } from '../../../native/capture/failure';
 import { captureHttpStream, type HttpStreamOptions } from '../../../native/http-stream/stream';
-import { CaptureError, type CaptureAdapter } from './adapter';
+import { CaptureError, toCaptureError, type CaptureAdapter } from './adapter';
 
 export type HttpAdapterOptions = Pick<HttpStreamOptions, 'timeoutMs' | 'idleTimeoutMs' | 'maxPlaylistDepth'>;
 
@@ -23,16 +22,8 @@ export function createHttpAdapter(spec: HttpSpec, options: HttpAdapterOptions = 
           log: (level, message) => ctx.log(level, message),
         });
       } catch (err) {
-        throw toCaptureError(err);
+        throw toCaptureError(err, (message) => new CaptureError('stream_failed', `internet stream failed: ${message}`, 'check the URL opens in a media player; the engine retries'));
       }
     },
   };
-}
-
-function toCaptureError(err: unknown): CaptureError {
-  if (err instanceof CaptureError) return err;
-  if (err instanceof CaptureFailure) return new CaptureError(err.code, err.message, err.hint, err.retryable);
-  const e = err as Error;
-  if (e?.name === 'FfmpegMissingError') return new CaptureError('ffmpeg_missing', e.message, 'reinstall the app or set EAS_FFMPEG', false);
-  return new CaptureError('stream_failed', `internet stream failed: ${e?.message ?? String(err)}`, 'check the URL opens in a media player; the engine retries');
 }

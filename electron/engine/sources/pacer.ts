@@ -1,4 +1,4 @@
-import { sleep } from '../pipeline/backoff';
+import { sleep } from '../../core/time/sleep';
 
 /**
  * Calls `produce(n)` so that, on average, `rate` samples per second are produced, in blocks

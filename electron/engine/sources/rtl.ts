@@ -72,7 +72,7 @@ export function createRtlAdapter(spec: RtlSpec, opts: RtlAdapterOptions = {}): C
           squelch: spec.squelch,
         });
       } catch (err) {
-        throw new CaptureError('bad-config', `cannot demodulate ${describe(spec)}: ${(err as Error).message}`, 'Change the rate, mode or offset in the source URI.', false);
+        throw new CaptureError('bad_config', `cannot demodulate ${describe(spec)}: ${(err as Error).message}`, 'Change the rate, mode or offset in the source URI.', false);
       }
       const settings = tunerSettingsFor(spec);
       const source = await open(spec, settings, opts, ctx);

@@ -1,6 +1,6 @@
 import type { StreamStatus } from '../../contract';
 
-/** A stream's status while nothing is flowing: counters zero, listeners as last known. */
+/** A stream's status while nothing is flowing: counters zero, listeners unknown (not ours to count). */
 export function idleStreamStatus(
   s: Pick<StreamStatus, 'streamId' | 'sourceId' | 'enabled' | 'state' | 'format' | 'mount' | 'message'> &
     Partial<Pick<StreamStatus, 'listeners' | 'peakListeners'>>,
@@ -11,6 +11,7 @@ export function idleStreamStatus(
     bitrateKbps: null,
     reconnects: 0,
     droppedBytes: 0,
+    droppedPcmMs: 0,
     lastError: null,
     listeners: null,
     peakListeners: null,

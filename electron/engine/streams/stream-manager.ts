@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { StreamConfig, StreamStatus } from '../../contract/dto';
 import type { PcmBus } from '../bus';
 import { streamPasswordKey, type SecretStore } from '../secrets';
-import { StreamSession, type ClientTuning, type StreamSessionDetails } from './stream-session';
+import { StreamSession, type ClientTuning, type StreamSessionDetails, type StreamSessionOptions } from './stream-session';
 import { effectiveTitle } from './stream-title';
 import { idleStreamStatus } from './idle-status';
 
@@ -18,6 +18,16 @@ export interface StreamManagerOptions {
   vorbisSkeleton?: boolean;
   /** Counter-only changes (bytes, bitrate, uptime) are announced at most this often. Default 1000. */
   statsIntervalMs?: number;
+  /** Encoder supervision for every session (tests); see StreamSessionOptions.encoder. */
+  encoder?: StreamSessionOptions['encoder'];
+  /** See DELIVERY_STALL_MS. */
+  deliveryStallMs?: number;
+  /**
+   * Listener counts older than this are unknown (null): the stats poller stopped reaching the
+   * server. Read at each status, so it can follow the poll interval. Default 15 s.
+   */
+  listenerMaxAgeMs?: () => number;
+  now?: () => number;
 }
 
 interface StreamManagerEvents {
@@ -36,6 +46,8 @@ interface Entry {
   stopping: Promise<void> | null;
   listeners: number | null;
   peak: number | null;
+  /** When the counts were last reported (null: never, or cleared). */
+  listenersAt: number | null;
 }
 
 interface SourceEntry {
@@ -87,7 +99,7 @@ export class StreamManager extends EventEmitter<StreamManagerEvents> {
     for (const config of streams) {
       const e = this.entries.get(config.id);
       if (!e) {
-        this.entries.set(config.id, { config, enabled: config.enabled, oneRunPassword: null, session: null, stopping: null, listeners: null, peak: null });
+        this.entries.set(config.id, { config, enabled: config.enabled, oneRunPassword: null, session: null, stopping: null, listeners: null, peak: null, listenersAt: null });
       } else if (!sameConfig(e.config, config)) {
         void this.stopSession(e);
         e.config = config;
@@ -103,7 +115,7 @@ export class StreamManager extends EventEmitter<StreamManagerEvents> {
   addStream(config: StreamConfig, password: string): void {
     const old = this.entries.get(config.id);
     if (old) this.drop(config.id);
-    this.entries.set(config.id, { config, enabled: config.enabled, oneRunPassword: password, session: null, stopping: null, listeners: null, peak: null });
+    this.entries.set(config.id, { config, enabled: config.enabled, oneRunPassword: password, session: null, stopping: null, listeners: null, peak: null, listenersAt: null });
     this.reconcile();
   }
 
@@ -196,7 +208,20 @@ export class StreamManager extends EventEmitter<StreamManagerEvents> {
     if (!e) return;
     e.listeners = listeners;
     e.peak = peak ?? (listeners === null ? e.peak : Math.max(e.peak ?? 0, listeners));
+    e.listenersAt = listeners === null ? null : this.now();
     e.session?.setListeners(e.listeners, e.peak);
+  }
+
+  /** The stats poller lost the server: no stream's counts are known any more. */
+  clearListeners(): void {
+    let changed = false;
+    for (const e of this.entries.values()) {
+      if (e.listeners === null && e.peak === null) continue;
+      e.listeners = e.peak = e.listenersAt = null;
+      e.session?.setListeners(null, null);
+      changed = true;
+    }
+    if (changed) this.announceSoon();
   }
 
   /** Sets the counts of every stream on this mount (of this server when given). */
@@ -243,7 +268,16 @@ export class StreamManager extends EventEmitter<StreamManagerEvents> {
     return e.oneRunPassword ?? this.opts.secrets.get(streamPasswordKey(e.config.id));
   }
 
+  private get now(): () => number {
+    return this.opts.now ?? Date.now;
+  }
+
   private statusOf(e: Entry): StreamStatus {
+    if (e.listenersAt !== null && this.now() - e.listenersAt > (this.opts.listenerMaxAgeMs?.() ?? DEFAULT_LISTENER_MAX_AGE_MS)) {
+      // Nobody has told us the counts for a while: whatever they were is not known now.
+      e.listeners = e.peak = e.listenersAt = null;
+      e.session?.setListeners(null, null);
+    }
     if (e.session) return e.session.status(e.enabled);
     const base = idleStreamStatus({
       streamId: e.config.id,
@@ -253,8 +287,6 @@ export class StreamManager extends EventEmitter<StreamManagerEvents> {
       format: e.config.format,
       mount: e.config.mount,
       message: null,
-      listeners: e.listeners,
-      peakListeners: e.peak,
     });
     if (!e.enabled) return base;
     if (this.password(e) === null) {
@@ -279,6 +311,9 @@ export class StreamManager extends EventEmitter<StreamManagerEvents> {
           client: this.opts.client,
           keepAliveMs: this.opts.keepAliveMs,
           vorbisSkeleton: this.opts.vorbisSkeleton,
+          encoder: this.opts.encoder,
+          deliveryStallMs: this.opts.deliveryStallMs,
+          now: this.opts.now,
         });
         e.session = session;
         session.setListeners(e.listeners, e.peak);
@@ -342,6 +377,8 @@ export class StreamManager extends EventEmitter<StreamManagerEvents> {
     if (this.listenerCount('changed') > 0) this.emit('changed', this.statuses());
   }
 }
+
+const DEFAULT_LISTENER_MAX_AGE_MS = 15_000;
 
 function sameConfig(a: StreamConfig, b: StreamConfig): boolean {
   const strip = (c: StreamConfig): string => JSON.stringify({ ...c, enabled: undefined });

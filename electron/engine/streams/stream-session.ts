@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { StreamConfig, StreamState, StreamStatus } from '../../contract/dto';
 import { BUS_RATE } from '../../contract/dto';
-import { EncoderError, FfmpegEncoder, type EncoderStats } from '../../../native/encoder/ffmpeg-encoder';
+import { EncoderError, FfmpegEncoder, type EncoderStats, type FfmpegEncoderOptions } from '../../../native/encoder/ffmpeg-encoder';
 import { iceAudioInfo } from '../../../native/encoder/formats';
 import { createFramer } from '../../../native/encoder/framer';
 import { SkeletonInjector } from '../../../native/encoder/ogg-skeleton';
@@ -13,6 +13,13 @@ import { BitrateMeter } from './bitrate-meter';
 export type ClientTuning = Partial<
   Pick<SourceClientOptions, 'maxQueueMs' | 'resumeBacklogMs' | 'backoff' | 'probeIntervalMs' | 'connectTimeoutMs' | 'responseTimeoutMs' | 'stallTimeoutMs' | 'tlsOptions' | 'random'>
 >;
+
+/**
+ * A live connection that has carried no audio to Icecast for this long is not "live": the
+ * encoder is restarting or stuck, or the server stopped taking data. Well above the gaps of
+ * a healthy stream (an Ogg page every 100 ms, an encoder restart in about a second).
+ */
+export const DELIVERY_STALL_MS = 3000;
 
 export interface StreamSessionOptions {
   config: StreamConfig;
@@ -31,6 +38,10 @@ export interface StreamSessionOptions {
    * on older FFmpeg (Chromium's among them) stop at a chain that carries a Skeleton.
    */
   vorbisSkeleton?: boolean;
+  /** See DELIVERY_STALL_MS. */
+  deliveryStallMs?: number;
+  /** Encoder supervision (restart delays, held PCM, stall limits); defaults are the product's. */
+  encoder?: Pick<FfmpegEncoderOptions, 'restartDelay' | 'healthyRunMs' | 'maxPendingSamples' | 'stallMs' | 'startupTimeoutMs'>;
   now?: () => number;
 }
 
@@ -56,6 +67,14 @@ interface SessionEvents {
   changed: [];
 }
 
+/** The last failure shown, and what has to happen after it for it to count as resolved. */
+interface ShownError {
+  text: string;
+  at: number;
+  /** A connection failure is over once a connection went live after it; an encoder one once an encoder produced output after it. */
+  from: 'client' | 'encoder';
+}
+
 /**
  * One stream: PCM from a source bus -> ffmpeg encoder -> frames -> Icecast source client,
  * with stats and the stream title. The encoder runs from start() to stop() regardless of the
@@ -74,8 +93,14 @@ export class StreamSession extends EventEmitter<SessionEvents> {
   private client: IcecastSourceClient | null = null;
   private readonly meter = new BitrateMeter(10);
   private running = false;
+  private readonly deliveryStallMs: number;
+  private readonly encoderTuning: StreamSessionOptions['encoder'];
   private encoderError: EncoderError | null = null;
-  private lastErrorText: string | null = null;
+  private shownError: ShownError | null = null;
+  /** The state the keep-alive tick saw last, and since when the stream is on air (delivering) without a break. */
+  private tickState: StreamState = 'off';
+  private onAirSince: number | null = null;
+  private enabledHint: string | null = null;
   private audience: number | null = null;
   private peakListeners: number | null = null;
   private keepAlive: NodeJS.Timeout | null = null;
@@ -98,6 +123,8 @@ export class StreamSession extends EventEmitter<SessionEvents> {
     this.keepAliveMs = opts.keepAliveMs ?? 750;
     this.vorbisSkeleton = opts.vorbisSkeleton ?? false;
     this.now = opts.now ?? Date.now;
+    this.deliveryStallMs = opts.deliveryStallMs ?? DELIVERY_STALL_MS;
+    this.encoderTuning = opts.encoder;
     this.fallbackTitle = opts.fallbackTitle ?? opts.config.name ?? null;
   }
 
@@ -126,10 +153,10 @@ export class StreamSession extends EventEmitter<SessionEvents> {
     let encoder: FfmpegEncoder;
     try {
       this.chainTitle = this.title ?? this.fallbackTitle;
-      encoder = new FfmpegEncoder({ format: c.format, bitrateKbps: c.bitrateKbps, inputRate: BUS_RATE, ffmpeg: this.ffmpeg, title: this.chainTitle });
+      encoder = new FfmpegEncoder({ ...this.encoderTuning, format: c.format, bitrateKbps: c.bitrateKbps, inputRate: BUS_RATE, ffmpeg: this.ffmpeg, title: this.chainTitle, now: this.now });
     } catch (err) {
       this.encoderError = new EncoderError('ffmpeg_missing', (err as Error).message);
-      this.lastErrorText = this.encoderError.message;
+      this.showError(this.encoderError.message, 'encoder');
       this.running = false;
       this.emit('changed');
       return;
@@ -155,6 +182,7 @@ export class StreamSession extends EventEmitter<SessionEvents> {
         bitrateKbps: encoder.plan.bitrateKbps,
         audioInfo: iceAudioInfo(encoder.plan),
       },
+      now: this.now,
       ...this.tuning,
     });
     this.client = client;
@@ -166,17 +194,18 @@ export class StreamSession extends EventEmitter<SessionEvents> {
     });
     encoder.on('error', (err) => {
       this.encoderError = err;
-      this.lastErrorText = err.message;
+      this.showError(err.message, 'encoder');
       this.emit('changed');
     });
-    encoder.on('restart', () => {
+    // Encoding again (not merely restarted: a broken ffmpeg restarts too, and dies again).
+    encoder.on('running', () => {
       if (this.encoderError) {
         this.encoderError = null;
         this.emit('changed');
       }
     });
     client.on('state', (_state, err) => {
-      if (err) this.lastErrorText = err.message;
+      if (err) this.showError(err.message, 'client');
       this.emit('changed');
     });
     client.on('live', () => {
@@ -189,13 +218,22 @@ export class StreamSession extends EventEmitter<SessionEvents> {
     client.start();
     this.lastPcmAt = this.now();
     this.fillFrom = this.lastPcmAt;
-    this.keepAlive = setInterval(() => this.fillSilence(), 100);
+    this.keepAlive = setInterval(() => {
+      this.fillSilence();
+      // A stall is a change of state that no event announces: the audio just stops arriving.
+      const state = this.refresh().state;
+      if (state !== this.tickState) {
+        this.tickState = state;
+        this.emit('changed');
+      }
+    }, 100);
     this.emit('changed');
   }
 
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    this.onAirSince = null;
     if (this.keepAlive) clearInterval(this.keepAlive);
     this.keepAlive = null;
     const encoder = this.encoder;
@@ -239,6 +277,10 @@ export class StreamSession extends EventEmitter<SessionEvents> {
     enc.write(block);
   }
 
+  private showError(text: string, from: ShownError['from']): void {
+    this.shownError = { text, at: this.now(), from };
+  }
+
   /** The title listeners should see now (alert, now-playing or fallback); null = the fallback. */
   setTitle(title: string | null): void {
     this.title = title;
@@ -278,28 +320,63 @@ export class StreamSession extends EventEmitter<SessionEvents> {
     });
   }
 
-  status(enabled: boolean): StreamStatus {
-    const c = this.config;
+  /** What the stream is doing now, with the user's message; keeps the on-air and error bookkeeping. */
+  private refresh(): { state: StreamState; message: string | null } {
     const now = this.now();
     const cs = this.client?.stats() ?? null;
+    const enc = this.encoder?.stats ?? null;
     let state: StreamState = 'off';
     let message: string | null = null;
     if (this.encoderError && (this.encoderError.code === 'ffmpeg_missing' || this.encoderError.code === 'ffmpeg_broken')) {
       state = 'error';
       message = this.encoderError.message;
     } else if (this.running && cs) {
-      state = cs.state === 'live' ? 'live' : cs.state === 'retrying' ? 'retrying' : cs.state === 'error' ? 'error' : 'connecting';
-      if (cs.state === 'retrying' || cs.state === 'error') {
+      if (cs.state === 'live') {
+        // Live means audio reaches the server now, not that a connection is open.
+        const since = Math.max(cs.liveSince ?? now, cs.deliveredAt ?? 0);
+        if (cs.deliveredAt !== null && now - cs.deliveredAt <= this.deliveryStallMs) {
+          state = 'live';
+          message = this.encoderError?.message ?? this.encoder?.plan.note ?? null;
+        } else if (now - since <= this.deliveryStallMs) {
+          state = 'connecting';
+          message = this.encoderError?.message ?? null;
+        } else {
+          state = 'retrying';
+          const quiet = Math.round((now - since) / 1000);
+          const encoderQuiet = enc !== null && (enc.lastOutputAt === null || now - enc.lastOutputAt > this.deliveryStallMs);
+          message = encoderQuiet
+            ? `No audio has reached Icecast for ${quiet} s: ${this.encoderError?.message ?? `the ${this.config.format} encoder produces nothing`}.`
+            : `No audio has reached Icecast for ${quiet} s: the server takes no data (the connection is dropped and remade after ${Math.round((this.tuning.stallTimeoutMs ?? 10_000) / 1000)} s).`;
+        }
+      } else if (cs.state === 'retrying' || cs.state === 'error') {
+        state = cs.state;
         const wait = cs.nextAttemptAt !== null ? Math.max(0, Math.ceil((cs.nextAttemptAt - now) / 1000)) : null;
         message = `${cs.lastError?.message ?? 'connection failed'}${wait !== null ? ` Next attempt in ${wait} s (failure ${cs.failures}, backoff ${Math.round((cs.backoffMs ?? 0) / 100) / 10} s).` : ''}`;
-      } else if (this.encoderError) {
-        message = this.encoderError.message;
-      } else if (cs.state === 'live') {
-        message = this.encoder?.plan.note ?? null;
+      } else {
+        state = 'connecting';
+        message = this.encoderError?.message ?? null;
       }
     } else if (!this.running) {
-      message = enabled ? 'waiting for the source to start' : null;
+      message = this.enabledHint;
     }
+    if (state === 'live') {
+      this.onAirSince ??= now;
+      const e = this.shownError;
+      // A failure that is over does not stay on screen as the stream's "last error".
+      if (e && (e.from === 'client' ? (cs?.liveSince ?? -Infinity) >= e.at : (enc?.outputSince ?? -Infinity) >= e.at)) this.shownError = null;
+    } else {
+      this.onAirSince = null;
+    }
+    return { state, message };
+  }
+
+  status(enabled: boolean): StreamStatus {
+    const c = this.config;
+    const now = this.now();
+    const cs = this.client?.stats() ?? null;
+    this.enabledHint = enabled ? 'waiting for the source to start' : null;
+    const { state, message } = this.refresh();
+    const live = state === 'live';
     return {
       streamId: c.id,
       sourceId: c.sourceId,
@@ -308,14 +385,16 @@ export class StreamSession extends EventEmitter<SessionEvents> {
       format: c.format,
       mount: c.mount,
       message,
-      uptimeS: cs?.liveSince ? Math.max(0, (now - cs.liveSince) / 1000) : 0,
+      uptimeS: this.onAirSince !== null ? Math.max(0, (now - this.onAirSince) / 1000) : 0,
       bytesSent: cs?.bytesSent ?? 0,
       bitrateKbps: this.running ? roundTo(this.meter.kbps(now), 1) : null,
       reconnects: cs?.reconnects ?? 0,
       droppedBytes: cs?.droppedBytes ?? 0,
-      lastError: this.lastErrorText,
-      listeners: this.audience,
-      peakListeners: this.peakListeners,
+      droppedPcmMs: Math.round(((this.encoder?.stats.samplesLost ?? 0) * 1000) / BUS_RATE),
+      lastError: this.shownError?.text ?? null,
+      // Counts from before an outage are not today's audience: unknown until live again.
+      listeners: live ? this.audience : null,
+      peakListeners: live ? this.peakListeners : null,
     };
   }
 

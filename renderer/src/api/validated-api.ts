@@ -1,7 +1,5 @@
 import {
   commands,
-  ContractError,
-  ContractErrorSchema,
   events,
   fromZodError,
   type CommandArgs,
@@ -11,6 +9,7 @@ import {
   type EventName,
   type EventPayload,
 } from '@contract';
+import { toContractError } from '../lib/contract-error';
 
 /**
  * Checks everything that enters the renderer against the contract, whichever transport
@@ -51,13 +50,4 @@ export function withValidation(api: ConsoleApi, onProblem: (message: string) => 
     },
     alertAudioUrl: (alertId: string) => api.alertAudioUrl(alertId),
   };
-}
-
-/** window.eas rejects with plain {code,message,field} objects (structured clone drops classes). */
-export function toContractError(err: unknown): ContractError {
-  if (err instanceof ContractError) return err;
-  const parsed = ContractErrorSchema.safeParse(err);
-  if (parsed.success) return ContractError.from(parsed.data);
-  const message = err instanceof Error ? err.message : String(err);
-  return new ContractError('internal', message);
 }

@@ -1,9 +1,10 @@
-import { dateClock } from '../lib/format';
+import { formatTime } from '../lib/time';
 import { useConsole } from '../store/console-store';
 
 /** Program changes, engine log lines and the console's own notes, newest first. */
 export function ActivityLog() {
   const activity = useConsole((s) => s.activity);
+  const tz = useConsole((s) => s.timeZone);
   return (
     <section className="panel activity-panel" data-testid="activity-log">
       <h3>Program changes &amp; log</h3>
@@ -14,7 +15,7 @@ export function ActivityLog() {
           {activity.map((a) => (
             <li key={a.id} className={`lvl-${a.level} kind-${a.kind}`}>
               <span className="nowrap muted" title={a.at}>
-                {dateClock(a.at)}
+                {formatTime(a.at, tz)}
               </span>
               <span className={`tag tag-${a.kind}`}>{a.kind === 'program' ? 'PROGRAM' : a.level.toUpperCase()}</span>
               <span className="activity-text">{a.text}</span>

@@ -1,10 +1,9 @@
-import { useNow } from '../lib/use-now';
 import { useConsole } from '../store/console-store';
 
 /** Loud on purpose: a console that silently shows stale meters is worse than none. */
 export function ConnectionBanner() {
   const c = useConsole((s) => s.connection);
-  const now = useNow(500);
+  const now = useConsole((s) => s.now);
   if (c.kind === 'connected') return null;
   if (c.kind === 'connecting') {
     return (

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { DecoderEvent } from '@contract';
-import { dateClock } from '../lib/format';
+import { formatTime } from '../lib/time';
 import { useConsole } from '../store/console-store';
 
 const KIND_LABEL: Record<DecoderEvent['kind'], string> = {
@@ -17,6 +17,7 @@ const DETAIL_KINDS: ReadonlySet<DecoderEvent['kind']> = new Set(['burst', 'link'
 export function DecoderEvents() {
   const all = useConsole((s) => s.decoderEvents);
   const sources = useConsole((s) => s.sources);
+  const tz = useConsole((s) => s.timeZone);
   const [showDetail, setShowDetail] = useState(false);
   const name = (id: string) => sources.find((s) => s.id === id)?.name ?? id;
   const events = showDetail ? all : all.filter((e) => !DETAIL_KINDS.has(e.kind));
@@ -51,7 +52,7 @@ export function DecoderEvents() {
               {events.map((e) => (
                 <tr key={e.id} className={`ev-${e.kind}${DETAIL_KINDS.has(e.kind) ? ' minor' : ''}`} data-kind={e.kind}>
                   <td className="nowrap" title={e.receivedAt}>
-                    {dateClock(e.receivedAt)}
+                    {formatTime(e.receivedAt, tz)}
                   </td>
                   <td className="nowrap">{name(e.sourceId)}</td>
                   <td>

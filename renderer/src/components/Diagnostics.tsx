@@ -1,3 +1,4 @@
+import { formatTime } from '../lib/time';
 import { useConsole } from '../store/console-store';
 import { connectionLabel } from './Header';
 import { TerminalPanel } from './TerminalPanel';
@@ -7,6 +8,7 @@ export function Diagnostics() {
   const app = useConsole((s) => s.app);
   const connection = useConsole((s) => s.connection);
   const sources = useConsole((s) => s.sources);
+  const tz = useConsole((s) => s.timeZone);
   return (
     <>
       <section className="panel" data-testid="diagnostics">
@@ -27,7 +29,7 @@ export function Diagnostics() {
                 {app.platform}, Node {app.node}
               </dd>
               <dt>Engine started</dt>
-              <dd>{new Date(app.startedAt).toLocaleString()}</dd>
+              <dd>{formatTime(app.startedAt, tz)}</dd>
               <dt>Data directory</dt>
               <dd className="mono">{app.dataDir}</dd>
             </>

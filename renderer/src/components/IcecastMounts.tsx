@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { IcecastAction, IcecastListener, IcecastMount } from '@contract';
-import { useApi } from '../api/context';
-import { toContractError } from '../api/validated-api';
+import { toContractError } from '../lib/contract-error';
 import { bytes, duration } from '../lib/format';
+import { serverTime } from '../lib/time';
+import { icecastAction, icecastListeners } from '../store/actions';
 import { useConsole } from '../store/console-store';
 import { ConfirmBar, type PendingAction } from './ConfirmBar';
 
@@ -13,7 +14,6 @@ type Outcome = { ok: boolean; message: string } | null;
 
 /** Every mount on the server (ours marked), its listeners, and the admin actions, each confirmed. */
 export function IcecastMounts() {
-  const api = useApi();
   const stats = useConsole((s) => s.icecastStats);
   const [open, setOpen] = useState<string | null>(null);
   const [pending, setPending] = useState<PendingAction | null>(null);
@@ -29,7 +29,7 @@ export function IcecastMounts() {
       text,
       run: async () => {
         try {
-          const r = await api.call('icecast.action', action);
+          const r = await icecastAction(action);
           setOutcome(r);
           if (r.ok && action.action === 'kick') setKicked((k) => new Set(k).add(`${action.mount}#${action.clientId}`));
         } catch (err) {
@@ -141,6 +141,7 @@ function MountRows(props: {
   kicked: ReadonlySet<string>;
 }) {
   const { m, admin } = props;
+  const tz = useConsole((s) => s.timeZone);
   return (
     <>
       <tr data-testid={`mount-${m.mount}`}>
@@ -160,7 +161,7 @@ function MountRows(props: {
         <td>{m.title ?? <span className="muted">—</span>}</td>
         <td className="small">
           {m.sourceIp ?? '—'}
-          {m.streamStart && <div className="muted">since {m.streamStart}</div>}
+          {m.streamStart && <div className="muted">since {serverTime(m.streamStart, tz)}</div>}
           {m.bytesSent !== null && <div className="muted">{bytes(m.bytesSent)} sent</div>}
         </td>
         <td className="actions-cell">
@@ -195,17 +196,16 @@ function MountRows(props: {
 
 function Listeners(props: { mount: string; onKick(l: IcecastListener): void; version: number; kicked: ReadonlySet<string> }) {
   const { mount, onKick, version, kicked } = props;
-  const api = useApi();
   const [loaded, setLoaded] = useState<IcecastListener[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(async () => {
     try {
-      setLoaded(await api.call('icecast.listeners', { mount }));
+      setLoaded(await icecastListeners(mount));
       setError(null);
     } catch (err) {
       setError(toContractError(err).message);
     }
-  }, [api, mount]);
+  }, [mount]);
   useEffect(() => {
     void load();
     const t = setInterval(() => void load(), 5000);

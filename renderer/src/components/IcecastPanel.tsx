@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'react';
 import type { IcecastTestResult, IcecastView } from '@contract';
-import { useApi } from '../api/context';
-import { toContractError } from '../api/validated-api';
-import { useConsole } from '../store/console-store';
+import { toContractError } from '../lib/contract-error';
 import { count } from '../lib/format';
-import { refreshIcecast } from '../store/sync';
+import { formatTime, serverTime } from '../lib/time';
+import { configureIcecast, icecastLog, refreshIcecast, testIcecast } from '../store/actions';
+import { useConsole } from '../store/console-store';
 import { IcecastMounts } from './IcecastMounts';
+import { StreamLinks } from './listen/StreamLinks';
 
 /**
  * The Icecast server as the engine sees it: where it is, whether the console can administer
@@ -13,14 +14,14 @@ import { IcecastMounts } from './IcecastMounts';
  * the engine only says whether an admin password is set.
  */
 export function IcecastPanel() {
-  const api = useApi();
   const view = useConsole((s) => s.icecast);
   const error = useConsole((s) => s.icecastError);
   const stats = useConsole((s) => s.icecastStats);
+  const tz = useConsole((s) => s.timeZone);
 
   useEffect(() => {
-    void refreshIcecast(api);
-  }, [api]);
+    void refreshIcecast();
+  }, []);
 
   if (!view) {
     return (
@@ -67,7 +68,7 @@ export function IcecastPanel() {
             {s.startedAt && (
               <>
                 <dt>Started</dt>
-                <dd>{s.startedAt}</dd>
+                <dd>{serverTime(s.startedAt, tz)}</dd>
               </>
             )}
             <dt>Totals</dt>
@@ -75,13 +76,14 @@ export function IcecastPanel() {
               {count(s.listeners, 'listener')} · {count(s.sources, 'source')} · {count(s.clients, 'client')}
             </dd>
             <dt>Updated</dt>
-            <dd>{new Date(stats.receivedAt).toLocaleTimeString()}</dd>
+            <dd>{formatTime(stats.receivedAt, tz)}</dd>
           </dl>
         ) : (
           <div className="empty small">{view.settings.url ? 'No stats yet.' : 'No Icecast server set: enter its address below, or run a local one.'}</div>
         )}
         <ServerForm view={view} />
       </section>
+      <StreamLinks />
       <ManagedIcecast view={view} />
       <IcecastMounts />
     </div>
@@ -89,7 +91,6 @@ export function IcecastPanel() {
 }
 
 function ServerForm({ view }: { view: IcecastView }) {
-  const api = useApi();
   const [url, setUrl] = useState(view.settings.url ?? '');
   const [adminUser, setAdminUser] = useState(view.settings.adminUser);
   const [password, setPassword] = useState('');
@@ -101,13 +102,12 @@ function ServerForm({ view }: { view: IcecastView }) {
   const save = async () => {
     setBusy(true);
     try {
-      const next = await api.call('icecast.configure', {
+      await configureIcecast({
         url: url.trim() === '' ? null : url.trim(),
         adminUser,
         pollSeconds: poll,
         ...(password ? { adminPassword: password } : {}),
       });
-      useConsole.getState().setIcecast(next);
       setPassword('');
       setMessage({ ok: true, text: 'Saved.' });
     } catch (err) {
@@ -122,7 +122,7 @@ function ServerForm({ view }: { view: IcecastView }) {
     setBusy(true);
     setTest(null);
     try {
-      setTest(await api.call('icecast.test', {}));
+      setTest(await testIcecast());
     } catch (err) {
       setTest({ ok: false, reachable: false, authenticated: null, serverId: null, version: null, mounts: null, listeners: null, roundTripMs: null, message: toContractError(err).message });
     } finally {
@@ -188,7 +188,6 @@ function ServerForm({ view }: { view: IcecastView }) {
 }
 
 function ManagedIcecast({ view }: { view: IcecastView }) {
-  const api = useApi();
   const m = view.managed;
   const [port, setPort] = useState(view.settings.managed.port);
   const [log, setLog] = useState<string | null>(null);
@@ -196,7 +195,7 @@ function ManagedIcecast({ view }: { view: IcecastView }) {
 
   const setEnabled = async (enabled: boolean) => {
     try {
-      useConsole.getState().setIcecast(await api.call('icecast.configure', { managed: { enabled, port } }));
+      await configureIcecast({ managed: { enabled, port } });
       setError(null);
     } catch (err) {
       setError(toContractError(err).message);
@@ -204,7 +203,7 @@ function ManagedIcecast({ view }: { view: IcecastView }) {
   };
   const loadLog = async () => {
     try {
-      setLog((await api.call('icecast.log', {})).text);
+      setLog(await icecastLog());
     } catch (err) {
       setError(toContractError(err).message);
     }

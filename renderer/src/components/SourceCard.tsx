@@ -1,6 +1,8 @@
 import type { SourceStatus, StreamStatus } from '@contract';
 import { db } from '../lib/format';
 import { LevelMeter } from './LevelMeter';
+import { ListenControls } from './listen/ListenControls';
+import { ListenerSparkline } from './listen/StreamLinks';
 import { StreamControls } from './StreamControls';
 import { Waveform } from './Waveform';
 
@@ -9,6 +11,7 @@ const STATE_HINT: Record<SourceStatus['state'], string> = {
   running: 'running',
   silent: 'silent',
   stalled: 'stalled',
+  retrying: 'retrying',
   failed: 'failed',
   stopped: 'stopped',
 };
@@ -56,7 +59,9 @@ export function SourceCard({ source, streams }: { source: SourceStatus; streams:
           {s.uri}
         </dd>
       </dl>
+      <ListenControls sourceId={s.id} running={s.state === 'running' || s.state === 'silent'} streams={streams} />
       <StreamControls sourceId={s.id} streams={streams} />
+      <ListenerSparkline streams={streams} />
     </article>
   );
 }

@@ -1,36 +1,26 @@
 import { useEffect, useState } from 'react';
-import { NOAA_WEATHER_CHANNELS, type AlsaDeviceInfo, type ConsoleApi } from '@contract';
-import { useApi } from '../api/context';
-import { toContractError } from '../api/validated-api';
-
-// One device scan (arecord -L on the engine) serves every row of the source table.
-let scan: { api: ConsoleApi; at: number; result: Promise<AlsaDeviceInfo[]> } | null = null;
-function alsaDevices(api: ConsoleApi): Promise<AlsaDeviceInfo[]> {
-  if (!scan || scan.api !== api || Date.now() - scan.at > 30_000) {
-    scan = { api, at: Date.now(), result: api.call('devices.alsa', {}) };
-  }
-  return scan.result;
-}
+import { NOAA_WEATHER_CHANNELS, type AlsaDeviceInfo } from '@contract';
+import { toContractError } from '../lib/contract-error';
+import { alsaDevices } from '../store/actions';
 
 /**
  * Fills a source URI from what the machine has: its ALSA capture devices (from the engine)
  * and the seven NOAA Weather Radio channels on a local RTL-SDR. The URI stays editable.
  */
 export function SourcePicker({ onPick }: { onPick: (uri: string) => void }) {
-  const api = useApi();
   const [devices, setDevices] = useState<AlsaDeviceInfo[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
 
   useEffect(() => {
     let live = true;
-    alsaDevices(api).then(
+    alsaDevices().then(
       (d) => live && setDevices(d),
       (err: unknown) => live && setProblem(toContractError(err).message),
     );
     return () => {
       live = false;
     };
-  }, [api]);
+  }, []);
 
   return (
     <select

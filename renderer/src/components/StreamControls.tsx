@@ -1,7 +1,6 @@
 import type { StreamStatus } from '@contract';
-import { useApi } from '../api/context';
 import { bytes, duration } from '../lib/format';
-import { toggleStreams } from '../store/sync';
+import { toggleStreams } from '../store/actions';
 import { useConsole } from '../store/console-store';
 
 const STATE_LABEL: Record<StreamStatus['state'], string> = {
@@ -15,7 +14,6 @@ const STATE_LABEL: Record<StreamStatus['state'], string> = {
 
 /** The one-click stream switch of a source and the state of each of its renditions. */
 export function StreamControls({ sourceId, streams }: { sourceId: string; streams: StreamStatus[] }) {
-  const api = useApi();
   const toggle = useConsole((s) => s.toggles[sourceId]);
   const enabled = streams.some((s) => s.enabled);
   const pending = toggle?.pending ?? false;
@@ -30,7 +28,7 @@ export function StreamControls({ sourceId, streams }: { sourceId: string; stream
           className={`stream-toggle ${enabled ? 'on' : 'off'}`}
           data-testid={`stream-toggle-${sourceId}`}
           disabled={pending}
-          onClick={() => void toggleStreams(api, sourceId, !enabled)}
+          onClick={() => void toggleStreams(sourceId, !enabled)}
           title={enabled ? 'Stop streaming this source' : 'Start streaming this source'}
         >
           <span className="knob" aria-hidden="true" />

@@ -1,8 +1,7 @@
 import { useState } from 'react';
 import { StreamConfig, fromZodError, type SourceConfig, type StreamFormat } from '@contract';
-import { useApi } from '../api/context';
-import { toContractError } from '../api/validated-api';
-import { useConsole } from '../store/console-store';
+import { toContractError } from '../lib/contract-error';
+import { configureStream, removeStream } from '../store/actions';
 
 const FORMATS: Array<{ id: StreamFormat; label: string; ext: string; kbps: number }> = [
   { id: 'mp3', label: 'MP3', ext: 'mp3', kbps: 128 },
@@ -28,7 +27,6 @@ function blank(source: SourceConfig, taken: ReadonlySet<string>): StreamConfig {
  * goes to the engine's secret store with streams.configure and never comes back.
  */
 export function StreamEditor({ streams, sources, onChanged }: { streams: StreamConfig[]; sources: SourceConfig[]; onChanged(): void }) {
-  const api = useApi();
   const [draft, setDraft] = useState<{ stream: StreamConfig; password: string; isNew: boolean } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -42,10 +40,7 @@ export function StreamEditor({ streams, sources, onChanged }: { streams: StreamC
     }
     setBusy(true);
     try {
-      const statuses = await api.call('streams.configure', draft.password ? { stream: parsed.data, password: draft.password } : { stream: parsed.data });
-      // The answer is every stream of that source: it replaces the source's rows, including
-      // the "not configured" placeholder of a source that had none.
-      useConsole.getState().mergeStreams(statuses, parsed.data.sourceId);
+      await configureStream(parsed.data, draft.password);
       setDraft(null);
       setError(null);
       onChanged();
@@ -60,8 +55,7 @@ export function StreamEditor({ streams, sources, onChanged }: { streams: StreamC
   const remove = async (streamId: string) => {
     setBusy(true);
     try {
-      const statuses = await api.call('streams.remove', { streamId });
-      useConsole.getState().setStreams(statuses);
+      await removeStream(streamId);
       onChanged();
     } catch (err) {
       setError(toContractError(err).message);

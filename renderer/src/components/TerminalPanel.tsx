@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
-import { useApi } from '../api/context';
 // Types only: xterm.js (~300 kB) loads when a terminal is first opened, not with the console.
 import type { SessionState, TerminalSession } from '../lib/terminal-session';
+import { terminalChannel } from '../store/actions';
 
 // Module-level so the shell survives switching tabs (the component unmounts, the session does not).
 let session: TerminalSession | null = null;
@@ -16,7 +16,6 @@ window.addEventListener('pagehide', endSession);
 
 /** A shell on the engine's machine (arecord -l, rtl_test, logs), when the engine offers one. */
 export function TerminalPanel() {
-  const api = useApi();
   const hostRef = useRef<HTMLDivElement>(null);
   const [state, setState] = useState<SessionState | null>(session?.current ?? null);
 
@@ -54,7 +53,7 @@ export function TerminalPanel() {
       setState({ kind: 'failed', code: 'internal', message: `cannot load the terminal: ${(err as Error).message}; reload the page` });
       return;
     }
-    const s = new Session(api, host);
+    const s = new Session(terminalChannel(), host);
     session = s;
     s.onState((st) => {
       setState(st);

@@ -1,28 +1,4 @@
-/** Local wall-clock time, seconds included: what an engineer compares with the station clock. */
-export function clock(iso: string | number): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return String(iso);
-  return d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
-}
-
-export function dateClock(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const today = new Date();
-  const sameDay = d.toDateString() === today.toDateString();
-  const date = d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
-  return sameDay ? clock(iso) : `${date} ${clock(iso)}`;
-}
-
-/** "in 38 min", "2 h 5 min ago": expiry at a glance. */
-export function relative(iso: string, now = Date.now()): string {
-  const ms = new Date(iso).getTime() - now;
-  if (Number.isNaN(ms)) return '';
-  const past = ms < 0;
-  const mins = Math.round(Math.abs(ms) / 60_000);
-  const text = mins < 1 ? 'less than a minute' : mins < 60 ? `${mins} min` : `${Math.floor(mins / 60)} h ${mins % 60} min`;
-  return past ? `${text} ago` : `in ${text}`;
-}
+// Times are formatted in lib/time.ts (one format, the station's zone); numbers and sizes here.
 
 export function db(value: number | null | undefined, digits = 1): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';

@@ -1,8 +1,18 @@
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
-import type { ConsoleApi } from '@contract';
+import type { CommandResult, EventPayload } from '@contract';
 import { withConstructedStyles } from './csp-styles';
+
+/** What a session needs of the engine (store/actions.ts builds it on the ConsoleApi). */
+export interface TerminalChannel {
+  open(size: { cols: number; rows: number }): Promise<CommandResult<'terminal.open'>>;
+  input(id: string, data: string): Promise<unknown>;
+  resize(id: string, size: { cols: number; rows: number }): Promise<unknown>;
+  close(id: string): Promise<unknown>;
+  onOutput(listener: (o: EventPayload<'terminal.output'>) => void): () => void;
+  onExit(listener: (e: EventPayload<'terminal.exit'>) => void): () => void;
+}
 
 export type SessionState =
   | { kind: 'opening' }
@@ -32,7 +42,7 @@ export class TerminalSession {
   private readonly listeners = new Set<(s: SessionState) => void>();
 
   constructor(
-    private readonly api: ConsoleApi,
+    private readonly channel: TerminalChannel,
     host: HTMLElement,
   ) {
     this.term = new Terminal({
@@ -56,11 +66,11 @@ export class TerminalSession {
     const early: Array<{ id: string; data: string }> = [];
     let id: string | null = null;
     this.unsubscribe.push(
-      this.api.on('terminal.output', (o) => {
+      this.channel.onOutput((o) => {
         if (id === null) early.push(o);
         else if (o.id === id) this.term.write(o.data);
       }),
-      this.api.on('terminal.exit', (e) => {
+      this.channel.onExit((e) => {
         if (id !== null && e.id === id) this.ended(e.code);
       }),
     );
@@ -69,7 +79,7 @@ export class TerminalSession {
     this.fitNow();
     try {
       const size = this.size();
-      ({ id } = await this.api.call('terminal.open', size));
+      ({ id } = await this.channel.open(size));
       this.lastSize = size;
     } catch (err) {
       const e = err as { code?: string; message?: string };
@@ -107,14 +117,14 @@ export class TerminalSession {
     const size = this.size();
     if (size.cols === this.lastSize.cols && size.rows === this.lastSize.rows) return;
     this.lastSize = size;
-    this.api.call('terminal.resize', { id: this.state.id, ...size }).catch(() => undefined);
+    this.channel.resize(this.state.id, size).catch(() => undefined);
   }
 
   /** Ends the shell (if still running) and frees the terminal. */
   async close(): Promise<void> {
     if (this.state.kind === 'open') {
       const id = this.state.id;
-      await this.api.call('terminal.close', { id }).catch(() => undefined);
+      await this.channel.close(id).catch(() => undefined);
     }
     this.dispose();
   }
@@ -136,7 +146,7 @@ export class TerminalSession {
     // Chained so a long paste's chunks reach the shell in order.
     for (let i = 0; i < data.length; i += INPUT_CHUNK) {
       const chunk = data.slice(i, i + INPUT_CHUNK);
-      this.inputQueue = this.inputQueue.then(() => this.api.call('terminal.input', { id, data: chunk }).catch(() => undefined));
+      this.inputQueue = this.inputQueue.then(() => this.channel.input(id, chunk).catch(() => undefined));
     }
   }
 

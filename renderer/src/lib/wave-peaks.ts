@@ -42,3 +42,29 @@ export function drawPeaks(canvas: HTMLCanvasElement, peaks: Float32Array, progre
     ctx.fillRect(x, top, 1, Math.max(1, (hi - lo) * mid));
   }
 }
+
+/** A recording marker as a span in seconds (endS null: an instant). */
+export interface WaveMarker {
+  kind: string;
+  startS: number;
+  endS: number | null;
+}
+
+/** Shades each marker's span (a thin line for an instant) over an already drawn waveform. */
+export function drawMarkers(canvas: HTMLCanvasElement, markers: readonly WaveMarker[], durationS: number, colours: Record<string, string>): void {
+  const ctx = canvas.getContext('2d');
+  if (!ctx || durationS <= 0) return;
+  const w = canvas.width;
+  const h = canvas.height;
+  for (const m of markers) {
+    const colour = colours[m.kind] ?? '#ffffff';
+    const x0 = Math.round((m.startS / durationS) * w);
+    const x1 = m.endS === null ? x0 + 2 : Math.max(x0 + 2, Math.round((m.endS / durationS) * w));
+    ctx.globalAlpha = 0.25;
+    ctx.fillStyle = colour;
+    ctx.fillRect(x0, 0, x1 - x0, h);
+    ctx.globalAlpha = 1;
+    ctx.fillRect(x0, 0, 2, h);
+  }
+  ctx.globalAlpha = 1;
+}

@@ -1,8 +1,12 @@
 import { create } from 'zustand';
 import type {
   Alert,
+  AlertDetail,
+  AlertSettings,
   AppInfo,
   DecoderEvent,
+  EngineProblem,
+  HistoryFilter,
   IcecastStatsView,
   IcecastView,
   ProgramChange,
@@ -11,6 +15,7 @@ import type {
   StreamStatus,
 } from '@contract';
 import type { ConnectionState } from '../api/connection';
+import { systemTimeZone } from '../lib/time';
 
 const MAX_DECODER_EVENTS = 300;
 const MAX_ACTIVITY = 500;
@@ -31,6 +36,31 @@ export interface ToggleState {
   error: string | null;
 }
 
+/** The history page's query and what it has loaded so far (pages of alerts.history). */
+export interface HistoryView {
+  filter: HistoryFilter;
+  alerts: Alert[];
+  nextCursor: string | null;
+  loading: boolean;
+  error: string | null;
+  /** Bumped per query, so an answer for an older filter is dropped. */
+  generation: number;
+}
+
+/** The history's detail view: one alert with its receptions, log and decoder events. */
+export interface DetailView {
+  id: string;
+  detail: AlertDetail | null;
+  error: string | null;
+}
+
+/** What the chime is doing, for the banner (a browser that blocks sound must be told so). */
+export interface ChimeStatus {
+  ringing: 'warning' | 'watch' | 'advisory' | 'test' | null;
+  /** The AudioContext's state ('none' before one was needed). */
+  contextState: string;
+}
+
 export interface ConsoleState {
   connection: ConnectionState;
   app: AppInfo | null;
@@ -38,7 +68,6 @@ export interface ConsoleState {
   /** Set when the first snapshot fails, so the UI can say why it is empty. */
   loadError: string | null;
   loaded: boolean;
-  program: string | null;
   sources: SourceStatus[];
   streams: StreamStatus[];
   decoderEvents: DecoderEvent[];
@@ -50,6 +79,21 @@ export interface ConsoleState {
   icecastStats: IcecastStatsView | null;
   /** Why the Icecast view could not be loaded (e.g. an engine without the commands). */
   icecastError: string | null;
+  /** Wall clock, ticked once a second by sync.ts: every countdown and ACTIVE badge reads it. */
+  now: number;
+  /** What the engine says the operator must fix (history not writable, ...). */
+  problems: EngineProblem[];
+  /** The alert settings in force (chime, notifications); null until settings load. */
+  alertSettings: AlertSettings | null;
+  /** The zone every time is shown in: the station's setting, else this computer's. */
+  timeZone: string;
+  history: HistoryView;
+  detail: DetailView | null;
+  /** Acknowledgements being sent, and why one failed. */
+  acks: Record<string, ToggleState>;
+  /** Alerts the operator silenced without acknowledging; a new alert chimes again. */
+  mutedAlertIds: string[];
+  chime: ChimeStatus;
 
   setConnection(c: ConnectionState): void;
   applySnapshot(s: StatusSnapshot): void;
@@ -66,6 +110,16 @@ export interface ConsoleState {
   setToggle(sourceId: string, t: ToggleState): void;
   setIcecast(view: IcecastView | null, error?: string | null): void;
   setIcecastStats(stats: IcecastStatsView | null): void;
+  tick(now: number): void;
+  setProblems(problems: EngineProblem[]): void;
+  setAlertSettings(settings: { alerts: AlertSettings; timeZone: string | null }): void;
+  setHistory(patch: Partial<HistoryView>): void;
+  setDetail(detail: DetailView | null): void;
+  /** alerts.updated: changed alerts replace their rows in the history, the detail and the active set. */
+  upsertAlerts(alerts: Alert[]): void;
+  setAck(id: string, t: ToggleState | null): void;
+  muteAlerts(ids: string[]): void;
+  setChime(status: ChimeStatus): void;
 }
 
 let activitySeq = 0;
@@ -85,7 +139,6 @@ export const useConsole = create<ConsoleState>()((set, get) => ({
   stationName: null,
   loadError: null,
   loaded: false,
-  program: null,
   sources: [],
   streams: [],
   decoderEvents: [],
@@ -95,6 +148,15 @@ export const useConsole = create<ConsoleState>()((set, get) => ({
   icecast: null,
   icecastStats: null,
   icecastError: null,
+  now: Date.now(),
+  problems: [],
+  alertSettings: null,
+  timeZone: systemTimeZone(),
+  history: { filter: {}, alerts: [], nextCursor: null, loading: false, error: null, generation: 0 },
+  detail: null,
+  acks: {},
+  mutedAlertIds: [],
+  chime: { ringing: null, contextState: 'none' },
 
   setConnection: (connection) => set({ connection }),
 
@@ -107,11 +169,11 @@ export const useConsole = create<ConsoleState>()((set, get) => ({
       app: s.app,
       loaded: true,
       loadError: null,
-      program: s.program,
       sources: s.sources,
       streams: s.streams,
       decoderEvents: newestFirst(mergeById(st.decoderEvents, s.recentEvents)),
       activeAlerts: s.activeAlerts,
+      problems: s.problems,
       activity: sortActivity([...st.activity, ...programEntries]),
     }));
   },
@@ -119,8 +181,7 @@ export const useConsole = create<ConsoleState>()((set, get) => ({
   setLoadError: (loadError) => set({ loadError }),
   setStationName: (stationName) => set({ stationName }),
 
-  setSources: (sources) =>
-    set({ sources, program: sources.find((s) => s.program)?.id ?? null }),
+  setSources: (sources) => set({ sources }),
 
   setStreams: (streams) => set({ streams }),
 
@@ -138,7 +199,6 @@ export const useConsole = create<ConsoleState>()((set, get) => ({
 
   addProgramChange: (c) =>
     set((st) => ({
-      program: c.sourceId,
       sources: st.sources.map((s) => (s.program === (s.id === c.sourceId) ? s : { ...s, program: s.id === c.sourceId })),
       activity: sortActivity([
         ...st.activity,
@@ -152,6 +212,41 @@ export const useConsole = create<ConsoleState>()((set, get) => ({
   setToggle: (sourceId, t) => set((st) => ({ toggles: { ...st.toggles, [sourceId]: t } })),
   setIcecast: (icecast, error = null) => set({ icecast, icecastError: error }),
   setIcecastStats: (icecastStats) => set({ icecastStats }),
+
+  tick: (now) => set({ now }),
+  setProblems: (problems) => set({ problems }),
+  setAlertSettings: ({ alerts, timeZone }) => set({ alertSettings: alerts, timeZone: timeZone ?? systemTimeZone() }),
+  setHistory: (patch) => set((st) => ({ history: { ...st.history, ...patch } })),
+  setDetail: (detail) => set({ detail }),
+
+  upsertAlerts: (updated) =>
+    set((st) => {
+      const byId = new Map(updated.map((a) => [a.id, a]));
+      const replace = (list: Alert[]) => (list.some((a) => byId.has(a.id)) ? list.map((a) => byId.get(a.id) ?? a) : list);
+      const d = st.detail?.detail;
+      const fresh = d ? byId.get(d.alert.id) : undefined;
+      const active = replace(st.activeAlerts);
+      const listed = replace(st.history.alerts);
+      return {
+        history: listed === st.history.alerts ? st.history : { ...st.history, alerts: listed },
+        // An alert that expired or was acknowledged elsewhere changes here at once; new ones
+        // arrive through alerts.changed, which carries the whole active set.
+        activeAlerts: active === st.activeAlerts ? active : active.filter((a) => a.state === 'active'),
+        detail: fresh && st.detail ? { ...st.detail, detail: { ...d!, alert: fresh } } : st.detail,
+      };
+    }),
+
+  setAck: (id, t) =>
+    set((st) => {
+      const acks = { ...st.acks };
+      if (t) acks[id] = t;
+      else delete acks[id];
+      return { acks };
+    }),
+  muteAlerts: (ids) => set((st) => ({ mutedAlertIds: [...new Set([...st.mutedAlertIds, ...ids])] })),
+  // Returning the same state object tells zustand nothing changed (no listener runs).
+  setChime: (chime) =>
+    set((st) => (st.chime.ringing === chime.ringing && st.chime.contextState === chime.contextState ? st : { chime })),
 }));
 
 function mergeById(existing: DecoderEvent[], incoming: DecoderEvent[]): DecoderEvent[] {

@@ -1,17 +1,17 @@
 import type { ConsoleApi } from '@contract';
 import type { ConnectionMonitor, ConnectionState } from '../api/connection';
-import { toContractError } from '../api/validated-api';
 import { levelHistory } from '../lib/level-history';
+import { bindActions, historyAlertsUpdated, reloadState } from './actions';
 import { useConsole } from './console-store';
 
 /**
- * Wires the engine's events into the store and (re)loads the full state whenever the
- * connection comes up: after a reconnect the events missed while down are gone, so the
- * snapshot is the only truth. Returns a function that undoes the wiring.
+ * Connects the store to the engine: binds the actions (every command) to `api`, wires the
+ * engine's events into the store, and reloads the full state whenever the connection comes
+ * up. Returns a function that undoes the wiring.
  */
 export function syncStore(api: ConsoleApi, monitor: ConnectionMonitor): () => void {
   const store = useConsole.getState;
-  const offs: Array<() => void> = [];
+  const offs: Array<() => void> = [bindActions(api)];
 
   offs.push(
     api.on('levels', ({ frames }) => levelHistory.push(frames, performance.now())),
@@ -23,38 +23,19 @@ export function syncStore(api: ConsoleApi, monitor: ConnectionMonitor): () => vo
     api.on('program.changed', (c) => store().addProgramChange(c)),
     api.on('decoder.event', (e) => store().addDecoderEvent(e)),
     api.on('alerts.changed', ({ active }) => store().setActiveAlerts(active)),
+    api.on('alerts.updated', ({ alerts }) => historyAlertsUpdated(alerts)),
+    api.on('problems.changed', ({ problems }) => store().setProblems(problems)),
     api.on('log', (l) => store().addActivity(l.level, 'log', l.message, l.at)),
     api.on('icecast.changed', (view) => store().setIcecast(view)),
     api.on('icecast.stats', (stats) => store().setIcecastStats(stats)),
   );
-
-  let generation = 0;
-  const refresh = async (): Promise<void> => {
-    const mine = ++generation;
-    try {
-      const [snapshot, settings] = await Promise.all([
-        api.call('status.snapshot', {}),
-        // The station name lives in settings; the console still works without it.
-        api.call('settings.get', {}).catch(() => null),
-      ]);
-      if (mine !== generation) return;
-      store().applySnapshot(snapshot);
-      if (settings) store().setStationName(settings.stationName);
-      void refreshIcecast(api);
-    } catch (err) {
-      if (mine !== generation) return;
-      const e = toContractError(err);
-      store().setLoadError(e.message);
-      store().addActivity('error', 'console', `could not load the engine's state: ${e.message}`);
-    }
-  };
 
   let previous: ConnectionState['kind'] | null = null;
   const onConnection = (c: ConnectionState): void => {
     store().setConnection(c);
     if (c.kind === 'connected') {
       if (previous === 'reconnecting') store().addActivity('info', 'console', 'reconnected to the engine');
-      void refresh();
+      void reloadState();
     } else if (c.kind === 'reconnecting' && previous === 'connected') {
       store().addActivity('warn', 'console', `lost the connection to the engine (${c.reason}); reconnecting`);
     }
@@ -62,34 +43,30 @@ export function syncStore(api: ConsoleApi, monitor: ConnectionMonitor): () => vo
   };
   offs.push(monitor.onConnection(onConnection));
   onConnection(monitor.connection());
+  offs.push(startClock());
 
   return () => {
-    generation++;
     for (const off of offs) off();
   };
 }
 
-/** streams.toggle for one source, with the pending/error state the card shows. */
-export async function toggleStreams(api: ConsoleApi, sourceId: string, enabled: boolean): Promise<void> {
-  const { setToggle, mergeStreams } = useConsole.getState();
-  setToggle(sourceId, { pending: true, error: null });
-  try {
-    const streams = await api.call('streams.toggle', { sourceId, enabled });
-    mergeStreams(streams, sourceId);
-    setToggle(sourceId, { pending: false, error: null });
-  } catch (err) {
-    setToggle(sourceId, { pending: false, error: toContractError(err).message });
-  }
-}
-
-/** Icecast view and latest stats; an engine without an Icecast service leaves them empty. */
-export async function refreshIcecast(api: ConsoleApi): Promise<void> {
-  const store = useConsole.getState;
-  try {
-    const [view, stats] = await Promise.all([api.call('icecast.get', {}), api.call('icecast.stats', {})]);
-    store().setIcecast(view);
-    store().setIcecastStats(stats);
-  } catch (err) {
-    store().setIcecast(null, toContractError(err).message);
-  }
+/**
+ * The console's one clock: the store's `now`, ticked on each whole second. Countdowns read it
+ * rather than keeping intervals of their own, so every one changes in the same frame and none
+ * drifts (each tick is scheduled from the wall clock, not from the last tick).
+ */
+function startClock(): () => void {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const schedule = (): void => {
+    // A few ms past the second, so the displayed second is the one just begun.
+    timer = setTimeout(() => {
+      useConsole.getState().tick(Date.now());
+      schedule();
+    }, 1000 - (Date.now() % 1000) + 5);
+  };
+  useConsole.getState().tick(Date.now());
+  schedule();
+  return () => {
+    if (timer) clearTimeout(timer);
+  };
 }

@@ -26,8 +26,22 @@ describe('parseHeader accepts 47 CFR 11.31 headers', () => {
         purge: { hours: 0, minutes: 30, nonStandard: false },
         issued: { day: 105, hour: 17, minute: 0 },
         callsign: 'KEAX/NWS',
+        deviations: [],
       },
     });
+  });
+
+  it('accepts station ids of 3 to 7 characters, unpadded as TV stations send them, and flags them', () => {
+    for (const call of ['WTSP/TV', 'KHOU', 'WJON/TV', 'K9X', 'EC/GC/C']) {
+      const r = parseHeader(`ZCZC-EAS-RWT-012057-012081+0030-2780415-${call}-`);
+      if (!r.ok) throw new Error(`${call}: ${r.error.message}`);
+      expect(r.header.callsign).toBe(call);
+      expect(r.header.deviations).toEqual(['nonconforming_sender_id']);
+    }
+    const padded = parseHeader('ZCZC-EAS-RWT-012057+0030-2780415-WTSP/TV -');
+    expect(padded.ok && padded.header.deviations).toEqual([]);
+    const both = parseHeader('ZCZC-EAS-RWT-012057+0037-2780415-WTSP-');
+    expect(both.ok && both.header.deviations).toEqual(['nonstandard_purge', 'nonconforming_sender_id']);
   });
 
   it('accepts every originator, 1 and 31 locations, padded and Canadian station ids', () => {
@@ -99,7 +113,9 @@ describe('parseHeader refuses each bad field with its kind and field', () => {
     ['ZCZC-WXR-TOR-029095+0030-105170-KEAX/NWS-', 'issued', 'issued.minute'],
     ['ZCZC-WXR-TOR-029095+0030-10517000-KEAX/NWS-', 'issued', 'issued'],
     ['ZCZC-WXR-TOR-029095+0030-105', 'truncated', 'issued.hour'],
-    ['ZCZC-WXR-TOR-029095+0030-1051700-KEAX/NW-', 'callsign', 'callsign'],
+    ['ZCZC-WXR-TOR-029095+0030-1051700-KE-', 'callsign', 'callsign'],
+    ['ZCZC-WXR-TOR-029095+0030-1051700--', 'callsign', 'callsign'],
+    ['ZCZC-WXR-TOR-029095+0030-1051700-KEAX/NWS/-', 'callsign', 'callsign'],
     ['ZCZC-WXR-TOR-029095+0030-1051700-KEAX-NWS-', 'callsign', 'callsign'],
     ['ZCZC-WXR-TOR-029095+0030-1051700-keax/nws-', 'callsign', 'callsign'],
     ['ZCZC-WXR-TOR-029095+0030-1051700-KEAX/NWSX-', 'callsign', 'callsign'],
@@ -122,9 +138,9 @@ describe('parseHeader refuses each bad field with its kind and field', () => {
 
 /**
  * Independent oracle: a strict regex plus the numeric range checks, written separately from the
- * scanner. The character classes are all fixed width, so the regex cannot backtrack badly.
+ * scanner (station ids of 3 to 8 characters: the rule's 8 and the unpadded ones real stations send). The character classes are all fixed width, so the regex cannot backtrack badly.
  */
-const ORACLE = /^ZCZC-(PEP|CIV|WXR|EAS|EAN)-[A-Z]{3}-(\d{6}(?:-\d{6}){0,30})\+(\d{2})([0-5]\d)-(\d{3})([01]\d|2[0-3])([0-5]\d)-[A-Z0-9/ ]{8}-$/;
+const ORACLE = /^ZCZC-(PEP|CIV|WXR|EAS|EAN)-[A-Z]{3}-(\d{6}(?:-\d{6}){0,30})\+(\d{2})([0-5]\d)-(\d{3})([01]\d|2[0-3])([0-5]\d)-[A-Z0-9/ ]{3,8}-$/;
 function oracleValid(s: string): boolean {
   const m = ORACLE.exec(s);
   if (!m) return false;
@@ -145,7 +161,7 @@ const validHeader = fc
     day: fc.integer({ min: 1, max: 366 }),
     hour: fc.integer({ min: 0, max: 23 }),
     minute: fc.integer({ min: 0, max: 59 }),
-    call: str(fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/ '), 8),
+    call: fc.array(fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/ '), { minLength: 3, maxLength: 8 }).map((x) => x.join('')),
   })
   .map(
     (h) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseHeader } from '../../../electron/core/alerts/header';
-import { assemblerFlush, assemblerPushBurst, createAssembler, voteBursts, type AssemblerEvent } from '../../../electron/core/same/assembler';
+import { assemblerFlush, assemblerPushBurst, combineBursts, createAssembler, softBurstFromFramer, type AssemblerEvent } from '../../../electron/core/same/assembler';
 import type { Burst } from '../../../electron/core/same/framer';
 import { encodeBurst, SameReceiver, type SameEvent } from '../../../electron/core/same/index';
 import { addAwgn, ascii, concat, mulberry32, silence } from '../../helpers/signals';
@@ -93,7 +93,7 @@ describe('bit-level voting across bursts', () => {
     expect(headersOf(decode(transmission([ascii(HEADER), short, ascii(HEADER)]))).map((x) => x.raw)).toEqual([HEADER]);
   });
 
-  it('withholds a majority contradicted by the soft decisions (two weak copies against one sure one)', () => {
+  it('weighs copies by their soft decisions: two weak copies never outvote one sure one', () => {
     const text = ascii(HEADER);
     const n = text.length * 8;
     const target = 20 * 8 + 2;
@@ -104,14 +104,16 @@ describe('bit-level voting across bursts', () => {
       // About 10 dB Eb/N0 overall: most bits decided with |d| near 0.8.
       for (let i = 0; i < n; i++) soft[i] = ((bytes[i >> 3] >> (i & 7)) & 1 ? 1 : -1) * 0.8;
       soft[target] = ((bytes[target >> 3] >> (target & 7)) & 1 ? 1 : -1) * targetSoft;
-      return { kind: 'header', bytes, soft, startSample: 0, endSample: 0 };
+      return { kind: 'header', bytes, textLength: bytes.length, soft, startSample: 0, endSample: 0 };
     };
     const events: AssemblerEvent[] = [];
     const asm = createAssembler(RATE);
-    // Bursts 1 and 2 agree on the flipped bit but barely (|d| = 0.02); burst 3 is sure of the original.
+    // Bursts 1 and 2 agree on the flipped bit but barely (|d| = 0.02); burst 3 is sure of the
+    // original. Their LLRs add up (maximal-ratio combining): the sure copy decides, and the reading
+    // of the weak majority is never what comes out.
     for (const b of [make(true, 0.02), make(true, 0.02), make(false, 0.99)]) assemblerPushBurst(asm, b, (e) => events.push(e));
     assemblerFlush(asm, (e) => events.push(e));
-    expect(events).toEqual([]);
+    expect(events.map((e) => (e.type === 'header' ? e.raw : e.type))).toEqual([HEADER]);
     // The same three bursts with the lone dissent weak instead: the majority stands.
     const ok: AssemblerEvent[] = [];
     const asm2 = createAssembler(RATE);
@@ -119,14 +121,31 @@ describe('bit-level voting across bursts', () => {
     expect(ok.map((e) => (e.type === 'header' ? e.raw : e.type))).toEqual([HEADER]);
   });
 
-  it('votes bit by bit (unit)', () => {
-    const burst = (text: string): Burst => ({ kind: 'header', bytes: ascii(text), soft: new Float32Array(text.length * 8), startSample: 0, endSample: 0 });
-    const v = voteBursts([burst('ABC'), burst('ABB'), burst('ACC')]);
-    expect(String.fromCharCode(...v.bytes)).toBe('ABC');
-    expect([...v.decided]).toEqual([1, 1, 1]);
-    const two = voteBursts([burst('AB'), burst('AC')]);
-    expect([...two.decided]).toEqual([1, 0]);
-    const one = voteBursts([burst('ABCD'), burst('AB')]);
-    expect([...one.decided]).toEqual([1, 1, 0, 0]);
+  it('combines bit by bit: LLRs add, so two confident copies outweigh one, and a confident copy outweighs a doubtful one (unit)', () => {
+    const burst = (text: string, strength: number): Burst => {
+      const bytes = ascii(text);
+      const soft = new Float32Array(text.length * 8);
+      for (let i = 0; i < soft.length; i++) soft[i] = ((bytes[i >> 3] >> (i & 7)) & 1 ? 1 : -1) * strength;
+      return { kind: 'header', bytes, textLength: bytes.length, soft, startSample: 0, endSample: 0 };
+    };
+    const bitsOf = (llr: Float32Array): string => {
+      let s = '';
+      for (let i = 0; i < llr.length; i += 8) {
+        let b = 0;
+        for (let k = 0; k < 8; k++) if (llr[i + k] > 0) b |= 1 << k;
+        s += String.fromCharCode(b);
+      }
+      return s;
+    };
+    const v = combineBursts(['ABC', 'ABB', 'ACC'].map((t) => softBurstFromFramer(burst(t, 0.9))));
+    expect(bitsOf(v.llr)).toBe('ABC');
+    // Two copies that disagree, equally sure: the differing bits cancel.
+    const two = combineBursts([softBurstFromFramer(burst('AB', 0.9)), softBurstFromFramer(burst('AC', 0.9))]);
+    const diff = 'B'.charCodeAt(0) ^ 'C'.charCodeAt(0);
+    for (let k = 0; k < 8; k++) if ((diff >> k) & 1) expect(Math.abs(two.llr[8 + k])).toBeLessThan(1e-6);
+    // Unequal lengths: the longer burst alone holds its tail.
+    const one = combineBursts([softBurstFromFramer(burst('ABCD', 0.9)), softBurstFromFramer(burst('AB', 0.9))]);
+    expect(one.bits).toBe(32);
+    expect(bitsOf(one.llr)).toBe('ABCD');
   });
 });

@@ -138,7 +138,7 @@ describe('RTL-SDR adapter over rtl_tcp, end to end', () => {
     const rec = recorder(new AbortController().signal, () => {});
     const err = await createRtlAdapter(spec).run(rec.ctx).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CaptureError);
-    expect((err as CaptureError).code).toBe('connection-refused');
+    expect((err as CaptureError).code).toBe('connection_refused');
     expect((err as CaptureError).hint).toMatch(/rtl_tcp/);
   });
 
@@ -158,7 +158,7 @@ describe('RTL-SDR adapter, local dongle through rtl_sdr', () => {
     const rec = recorder(new AbortController().signal, () => {});
     const err = await createRtlAdapter(spec).run(rec.ctx).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CaptureError);
-    expect((err as CaptureError).code).toBe('no-device');
+    expect((err as CaptureError).code).toBe('no_device');
     expect((err as CaptureError).hint).toMatch(/dvb_usb_rtl28xxu/);
     expect(rec.levels.at(-1)).toBeNull();
   });

@@ -3,7 +3,8 @@ import type { StreamConfig, StreamState } from '../../../electron/contract/dto';
 import { MemorySecretStore, streamPasswordKey } from '../../../electron/engine/secrets';
 import { StreamManager } from '../../../electron/engine/streams/stream-manager';
 import { startIcecast, type IcecastHandle } from '../../helpers/icecast';
-import { connectListener, hum, loudSegment, RATE, RealtimeFeeder, sleep, TestBus, tone, waitFor } from '../../helpers/stream-audio';
+import { connectListener, hum, loudSegment, RATE, RealtimeFeeder, TestBus, tone } from '../../helpers/stream-audio';
+import { sleep, waitFor } from '../../helpers/wait';
 
 let ice: IcecastHandle | null = null;
 let manager: StreamManager | null = null;
@@ -18,7 +19,7 @@ afterEach(async () => {
   feeder = null;
 });
 
-it('icecast killed mid-stream and back 5 s later: live again at once, one reconnect, no PCM lost', async () => {
+it('icecast killed mid-stream and back later: live again at the probe, before the backoff, one reconnect, no PCM lost', async () => {
   ice = await startIcecast();
   const secrets = new MemorySecretStore();
   manager = new StreamManager({ secrets });
@@ -37,25 +38,35 @@ it('icecast killed mid-stream and back 5 s later: live again at once, one reconn
   feeder = new RealtimeFeeder(bus, hum).start();
   manager.attachSource(bus);
   const allLive = (): boolean => ['fault', 'fault-opus', 'fault-ogg'].every((id) => manager!.status(id)?.state === 'live');
-  await waitFor(allLive, 'first live');
+  await waitFor('first live', allLive);
   await sleep(1500);
 
   ice.kill('SIGKILL');
-  await waitFor(() => manager!.status('fault')?.state !== 'live', 'the drop to be noticed', 5000);
-  await sleep(5000);
+  await waitFor('the drop to be noticed', () => manager!.status('fault')?.state !== 'live', 15_000);
+  // The outage lasts until the backoff has grown well past the probe's 500 ms and an Icecast
+  // restart on a busy machine, so what brings the stream back is known without a clock window.
+  const retry = await waitFor(
+    'the backoff to have grown to 6 s',
+    () => {
+      const c = manager!.details('fault')?.client;
+      return c?.nextAttemptAt && c.nextAttemptAt - Date.now() >= 6000 ? c : null;
+    },
+    30_000,
+  );
   const down = manager.status('fault')!;
   expect(down.state).toBe('retrying');
   expect(down.message).toMatch(/unreachable|lost|closed/);
+  expect(down.lastError).toMatch(/unreachable|lost|closed/);
 
   await ice.restart();
-  const back = performance.now();
-  await waitFor(() => manager!.status('fault')?.state === 'live', 'live after restart', 10_000, 10);
-  const backAfterMs = performance.now() - back;
-  // Back on air within 2 s of the server returning (the probe connects every 500 ms).
-  expect(backAfterMs).toBeLessThan(2000);
+  const state = (): string => JSON.stringify({ status: manager!.status('fault'), client: manager!.details('fault')?.client, now: Date.now() }) + `\n${ice!.logs().slice(-1500)}`;
+  await waitFor('live after restart', () => manager!.status('fault')?.state === 'live', 20_000, { detail: state });
+  // Before the attempt the backoff had scheduled: the probe (a TCP connect every 500 ms while
+  // the server is away) noticed it coming back.
+  expect(Date.now()).toBeLessThan(retry.nextAttemptAt!);
 
   // The stream carries audio again: a listener hears a tone sent after the restart.
-  await waitFor(allLive, 'the Ogg renditions live after restart', 3000, 10);
+  await waitFor('the Ogg renditions live after restart', allLive, 20_000);
   const listener = await connectListener(`${ice.url}${config.mount}`, 'mp3');
   const opusListener = await connectListener(`${ice.url}${opus.mount}`, 'opus');
   const vorbisListener = await connectListener(`${ice.url}${vorbis.mount}`, 'vorbis');
@@ -78,7 +89,8 @@ it('icecast killed mid-stream and back 5 s later: live again at once, one reconn
 
   expect(status.state).toBe('live');
   expect(status.reconnects).toBe(1);
-  expect(status.lastError).toMatch(/unreachable|lost|closed/);
+  // The outage is over: its error no longer shows on the live stream.
+  expect(status.lastError).toBeNull();
   // Every bus sample reached the encoder, in order: no gap in the bus counter, nothing lost.
   expect(d.busGaps).toBe(0);
   expect(d.busSamples).toBe(feeder.samplesSent);

@@ -4,7 +4,8 @@ import { StreamStatus as StreamStatusSchema } from '../../../electron/contract/d
 import { MemorySecretStore, streamPasswordKey } from '../../../electron/engine/secrets';
 import { StreamManager } from '../../../electron/engine/streams/stream-manager';
 import { startIcecast, type IcecastHandle } from '../../helpers/icecast';
-import { hum, RealtimeFeeder, sleep, TestBus, waitFor } from '../../helpers/stream-audio';
+import { hum, RealtimeFeeder, TestBus } from '../../helpers/stream-audio';
+import { sleep, waitFor } from '../../helpers/wait';
 
 let ice: IcecastHandle;
 const feeders: RealtimeFeeder[] = [];
@@ -43,7 +44,7 @@ describe('errors reach the stream status, classified, with the backoff shown', (
   it('wrong password: state error, the 401 advice, retried with growing backoff, no crash', async () => {
     const { manager } = setup([cfg('bad', 'a', '/bad.mp3')], { bad: 'wrong-password-123' });
     manager.attachSource(source('a'));
-    await waitFor(() => (manager.details('bad')?.client?.failures ?? 0) >= 3, 'three attempts');
+    await waitFor('three attempts', () => (manager.details('bad')?.client?.failures ?? 0) >= 3);
     const s = manager.status('bad')!;
     expect(StreamStatusSchema.safeParse(s).success).toBe(true);
     expect(s.state).toBe('error');
@@ -62,9 +63,9 @@ describe('errors reach the stream status, classified, with the backoff shown', (
   it('mount already in use: the 403 classification, retrying (not error)', async () => {
     const { manager } = setup([cfg('first', 'b', '/taken.mp3'), cfg('second', 'c', '/taken.mp3')], { first: ice.sourcePassword, second: ice.sourcePassword });
     manager.attachSource(source('b'));
-    await waitFor(() => manager.status('first')?.state === 'live', 'first live');
+    await waitFor('first live', () => manager.status('first')?.state === 'live');
     manager.attachSource(source('c'));
-    await waitFor(() => (manager.details('second')?.client?.failures ?? 0) >= 1 && manager.status('second')?.state === 'retrying', 'refusal');
+    await waitFor('refusal', () => (manager.details('second')?.client?.failures ?? 0) >= 1 && manager.status('second')?.state === 'retrying');
     const s = manager.status('second')!;
     expect(s.lastError).toMatch(/in use \(403\)/);
     expect(s.message).toMatch(/Next attempt in/);
@@ -81,23 +82,23 @@ describe('auto-stream and toggles', () => {
     expect(manager.status('auto')!.message).toMatch(/waiting for the source/);
     const bus = source('d');
     manager.attachSource(bus);
-    await waitFor(() => manager.status('auto')?.state === 'live', 'live with its source');
+    await waitFor('live with its source', () => manager.status('auto')?.state === 'live');
     expect(bus.listenerCount).toBe(1);
     expect(seen.length).toBeGreaterThan(0);
 
     manager.detachSource('d');
-    await waitFor(() => manager.status('auto')?.state === 'off', 'off without its source');
+    await waitFor('off without its source', () => manager.status('auto')?.state === 'off');
     expect(bus.listenerCount).toBe(0);
 
     manager.attachSource(bus);
-    await waitFor(() => manager.status('auto')?.state === 'live', 'live again');
+    await waitFor('live again', () => manager.status('auto')?.state === 'live');
     manager.stop('auto');
-    await waitFor(() => manager.status('auto')?.state === 'off', 'off by the toggle');
+    await waitFor('off by the toggle', () => manager.status('auto')?.state === 'off');
     expect(manager.status('auto')!.enabled).toBe(false);
     // An idle stream does not tap its source's PCM.
-    await waitFor(() => bus.listenerCount === 0, 'untapped');
+    await waitFor('untapped', () => bus.listenerCount === 0);
     manager.start('auto');
-    await waitFor(() => manager.status('auto')?.state === 'live', 'live by the toggle');
+    await waitFor('live by the toggle', () => manager.status('auto')?.state === 'live');
     expect(manager.configs().find((c) => c.id === 'auto')!.enabled).toBe(true);
   });
 
@@ -105,7 +106,7 @@ describe('auto-stream and toggles', () => {
     const { manager } = setup([cfg('r1', 'e', '/e-128.mp3', { bitrateKbps: 128 }), cfg('r2', 'e', '/e-48.opus', { format: 'opus', bitrateKbps: 48 })], { r1: ice.sourcePassword, r2: ice.sourcePassword });
     const bus = source('e');
     manager.attachSource(bus);
-    await waitFor(() => manager.status('r1')?.state === 'live' && manager.status('r2')?.state === 'live', 'both live');
+    await waitFor('both live', () => manager.status('r1')?.state === 'live' && manager.status('r2')?.state === 'live');
     expect(bus.listenerCount).toBe(1);
     manager.setMountListeners('/e-48.opus', 3, null, { host: ice.host, port: ice.port });
     expect(manager.status('r2')!.listeners).toBe(3);
@@ -116,6 +117,29 @@ describe('auto-stream and toggles', () => {
     expect(manager.status('r1')!.listeners).toBeNull();
   });
 
+  it('listener counts nobody has confirmed for a while become unknown; clearListeners() drops them at once', async () => {
+    const secrets = new MemorySecretStore();
+    secrets.set(streamPasswordKey('aged'), ice.sourcePassword);
+    // The manager's clock runs ahead on demand: the counts age without waiting for it.
+    let ahead = 0;
+    const manager = new StreamManager({ secrets, now: () => Date.now() + ahead, listenerMaxAgeMs: () => 10_000 });
+    managers.push(manager);
+    manager.configure([cfg('aged', 'h', '/aged.mp3')]);
+    manager.attachSource(source('h'));
+    await waitFor('live', () => manager.status('aged')?.state === 'live');
+    manager.setMountListeners('/aged.mp3', 2);
+    expect(manager.status('aged')!.listeners).toBe(2);
+    ahead = 11_000;
+    // Audio keeps arriving on the new clock, so the stream is live again at once; its counts are stale.
+    await waitFor('live on the moved clock', () => manager.status('aged')?.state === 'live');
+    expect(manager.status('aged')!.listeners).toBeNull();
+    expect(manager.status('aged')!.peakListeners).toBeNull();
+    manager.setMountListeners('/aged.mp3', 1);
+    expect(manager.status('aged')!.listeners).toBe(1);
+    manager.clearListeners();
+    expect(manager.status('aged')!.listeners).toBeNull();
+  });
+
   it('no stored password: state error saying what to do; a one-run stream keeps its password in memory', async () => {
     const { manager, secrets } = setup([cfg('nopw', 'f', '/nopw.mp3')]);
     manager.attachSource(source('f'));
@@ -123,7 +147,7 @@ describe('auto-stream and toggles', () => {
     expect(manager.status('nopw')!.state).toBe('error');
     expect(manager.status('nopw')!.message).toMatch(/password/);
     manager.addStream(cfg('cli', 'f', '/cli.mp3'), ice.sourcePassword);
-    await waitFor(() => manager.status('cli')?.state === 'live', 'one-run stream live');
+    await waitFor('one-run stream live', () => manager.status('cli')?.state === 'live');
     expect(secrets.get(streamPasswordKey('cli'))).toBeNull();
     // Settings reloads keep one-run streams.
     manager.configure([cfg('nopw', 'f', '/nopw.mp3')]);
@@ -133,8 +157,8 @@ describe('auto-stream and toggles', () => {
   it('a config change restarts the stream with the new settings', async () => {
     const { manager } = setup([cfg('chg', 'g', '/chg-a.mp3')], { chg: ice.sourcePassword });
     manager.attachSource(source('g'));
-    await waitFor(() => manager.status('chg')?.state === 'live', 'live');
+    await waitFor('live', () => manager.status('chg')?.state === 'live');
     manager.configure([cfg('chg', 'g', '/chg-b.mp3')]);
-    await waitFor(() => manager.status('chg')?.state === 'live' && manager.status('chg')?.mount === '/chg-b.mp3', 'live on the new mount');
+    await waitFor('live on the new mount', () => manager.status('chg')?.state === 'live' && manager.status('chg')?.mount === '/chg-b.mp3');
   });
 });

@@ -4,7 +4,8 @@ import { MemorySecretStore, streamPasswordKey } from '../../../electron/engine/s
 import { StreamManager } from '../../../electron/engine/streams/stream-manager';
 import { alertStreamTitle } from '../../../electron/engine/streams/stream-title';
 import { startIcecast, type IcecastHandle } from '../../helpers/icecast';
-import { connectListener, hum, mountInfo, RealtimeFeeder, sleep, TestBus, waitFor } from '../../helpers/stream-audio';
+import { connectListener, hum, mountInfo, RealtimeFeeder, TestBus } from '../../helpers/stream-audio';
+import { sleep, waitFor } from '../../helpers/wait';
 
 let ice: IcecastHandle | null = null;
 let manager: StreamManager | null = null;
@@ -37,16 +38,15 @@ it('the stream title follows now-playing, shows the alert, and reverts at EOM an
   const bus = new TestBus('kec61');
   feeder = new RealtimeFeeder(bus, hum).start();
   manager.attachSource(bus, { name: 'KEC61' });
-  await waitFor(() => streams.every((s) => manager!.status(s.id)?.state === 'live'), 'all live');
+  await waitFor('all live', () => streams.every((s) => manager!.status(s.id)?.state === 'live'));
 
   const polled = async (mounts: string[], want: string): Promise<void> => {
-    const until = Date.now() + 10_000;
-    for (;;) {
-      const titles = await Promise.all(mounts.map(titleOf));
-      if (titles.every((t) => t === want)) return;
-      if (Date.now() > until) throw new Error(`titles ${JSON.stringify(titles)} never became "${want}"`);
-      await sleep(100);
-    }
+    let titles: Array<string | null> = [];
+    const all = async (): Promise<boolean> => {
+      titles = await Promise.all(mounts.map(titleOf));
+      return titles.every((t) => t === want);
+    };
+    await waitFor(`the titles of ${mounts.join(', ')} to become "${want}"`, all, 10_000, { stepMs: 100, detail: () => `last seen: ${JSON.stringify(titles)}` });
   };
   // MP3/AAC/Vorbis via updinfo (Icecast rebuilds a Vorbis comment header itself).
   const updinfoMounts = ['/meta.mp3', '/meta.aac', '/meta.ogg'];

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildDeviceList, listAlsaDevices, parseCardList, parsePcmList } from '../../../native/alsa/devices';
-import { makeAlsaFeed, type AlsaFeed } from '../../helpers/alsa-feed';
+import { cleanupAlsaFeeds, makeAlsaFeed } from '../../helpers/alsa-feed';
+import { within } from '../../helpers/wait';
 
 // What arecord prints on a laptop with a USB capture dongle (Debian 12, PipeWire).
 const PCMS = `null
@@ -73,19 +74,20 @@ describe('ALSA device list parsing', () => {
 });
 
 describe('listAlsaDevices (real arecord)', () => {
-  let feed: AlsaFeed | undefined;
-  afterEach(() => feed?.cleanup());
+  afterEach(async () => {
+    expect(await cleanupAlsaFeeds(), 'arecord processes left running after the test (now killed)').toEqual([]);
+  });
 
   it('lists the PCMs of the ALSA configuration in use', async () => {
-    feed = makeAlsaFeed(new Float32Array(100));
-    const list = await listAlsaDevices({ env: feed.env });
+    const feed = makeAlsaFeed(new Float32Array(100));
+    const list = await within('arecord -L and -l to list the feed', listAlsaDevices({ env: feed.env }), 10_000);
     expect(list.map((d) => [d.name, d.description])).toEqual([
       ['eas_feed', 'EAS test feed (file plugin)'],
     ]);
   });
 
   it('names a missing arecord', async () => {
-    await expect(listAlsaDevices({ env: { ...process.env, EAS_ARECORD: '/nonexistent/arecord' } })).rejects.toMatchObject({
+    await expect(within('the missing arecord to be reported', listAlsaDevices({ env: { ...process.env, EAS_ARECORD: '/nonexistent/arecord' } }), 10_000)).rejects.toMatchObject({
       code: 'alsa_no_arecord',
       hint: expect.stringContaining('alsa-utils'),
     });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { PcmFramer, type RawPcmFormat } from '../../../native/capture/pcm-framer';
+import { s16ToF32Sample } from '../../../electron/core/dsp/pcm16';
 
 function encode(values: number[], format: RawPcmFormat): Buffer {
   const b = Buffer.alloc(values.length * (format === 's16le' ? 2 : 4));
@@ -35,4 +36,44 @@ describe('PcmFramer', () => {
       );
     });
   }
+
+  it('s16: every code decodes exactly as s16ToF32Sample, negatives sign-extended, across odd chunk cuts', () => {
+    const codes = new Int16Array(65536);
+    for (let i = 0; i < codes.length; i++) codes[i] = -32768 + i;
+    const wire = Buffer.from(codes.buffer);
+    const got: number[] = [];
+    const f = new PcmFramer('s16le', (b) => got.push(...b), 500);
+    // 333-byte chunks split a sample in two at every other boundary.
+    for (let pos = 0; pos < wire.length; pos += 333) f.push(wire.subarray(pos, pos + 333));
+    expect(got.length).toBe(codes.length);
+    for (let i = 0; i < codes.length; i++) if (got[i] !== s16ToF32Sample(codes[i]!)) throw new Error(`code ${codes[i]} decoded as ${got[i]}`);
+  });
+
+  it('one block is reused (no per-chunk allocation of samples), and the sample split across a chunk counts against the block size', () => {
+    const buffers = new Set<ArrayBufferLike>();
+    let longest = 0;
+    let total = 0;
+    const f = new PcmFramer('f32le', (b) => {
+      buffers.add(b.buffer);
+      longest = Math.max(longest, b.length);
+      total += b.length;
+    }, 1);
+    const wire = encode([0.1, 0.2, 0.3, 0.4, 0.5], 'f32le');
+    // Chunks of 3 bytes: every sample but the first completes in a carry.
+    for (let pos = 0; pos < wire.length; pos += 3) f.push(wire.subarray(pos, pos + 3));
+    expect(total).toBe(5);
+    expect(longest).toBe(1);
+    expect(buffers.size).toBe(1);
+  });
+
+  it('f32 chunks that start at an odd offset in their buffer (a slice of a bigger read) decode the same', () => {
+    const values = [0.5, -0.25, 1e-3, -1, 0.75];
+    const inner = encode(values, 'f32le');
+    const big = Buffer.alloc(inner.length + 3);
+    inner.copy(big, 3);
+    const got: number[] = [];
+    const f = new PcmFramer('f32le', (b) => got.push(...b));
+    f.push(big.subarray(3));
+    expect(got).toEqual(values.map((v) => Math.fround(v)));
+  });
 });

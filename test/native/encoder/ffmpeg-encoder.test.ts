@@ -7,7 +7,7 @@ import { EncoderError, encoderArgs, FfmpegEncoder } from '../../../native/encode
 import { encoderPlan } from '../../../native/encoder/formats';
 import { createFramer, type EncodedUnit } from '../../../native/encoder/framer';
 import { FfmpegMissingError, ffmpegPath } from '../../../native/ffmpeg-path';
-import { sleep, waitFor } from '../../helpers/stream-audio';
+import { sleep, waitFor } from '../../helpers/wait';
 
 const RATE = 22050;
 const encoders: FfmpegEncoder[] = [];
@@ -102,12 +102,12 @@ describe('FfmpegEncoder', () => {
       fed += 441;
     }, 20);
     try {
-      await waitFor(() => out.units.length > 20, 'first output');
+      await waitFor('first output', () => out.units.length > 20);
       const pid = enc.stats.pid!;
       process.kill(pid, 'SIGKILL');
-      await waitFor(() => restarted === 1, 'restart');
+      await waitFor('restart', () => restarted === 1);
       const before = out.units.length;
-      await waitFor(() => out.units.length > before + 20, 'output after the restart');
+      await waitFor('output after the restart', () => out.units.length > before + 20);
       expect(enc.stats.pid).not.toBe(pid);
     } finally {
       clearInterval(feed);
@@ -133,7 +133,7 @@ describe('FfmpegEncoder', () => {
     enc.on('error', (e) => errors.push(e));
     enc.start();
     enc.write(toneBlock(0, 441));
-    await waitFor(() => errors.some((e) => e.code === 'ffmpeg_broken'), 'the broken-ffmpeg error');
+    await waitFor('the broken-ffmpeg error', () => errors.some((e) => e.code === 'ffmpeg_broken'));
     const broken = errors.find((e) => e.code === 'ffmpeg_broken')!;
     expect(broken.message).toMatch(/Unknown encoder 'libmp3lame'/);
     expect(broken.message).toMatch(/bundled ffmpeg/);
@@ -164,5 +164,99 @@ describe('FfmpegEncoder', () => {
     expect(enc.stats.samplesIn).toBe(2 * RATE);
     expect(enc.stats.samplesToFfmpeg).toBe(2 * RATE);
     expect(enc.stats.rechains).toBe(1);
+  });
+
+  it('supervision cannot spiral: kills after output restart within 1 s, and a short healthy run resets the backoff', async () => {
+    const enc = new FfmpegEncoder({ format: 'mp3', bitrateKbps: 64, healthyRunMs: 1500 });
+    encoders.push(enc);
+    const out = collect(enc);
+    enc.start();
+    let fed = 0;
+    const feed = setInterval(() => {
+      enc.write(toneBlock(fed, 441));
+      fed += 441;
+    }, 20);
+    const delays: number[] = [];
+    try {
+      for (let k = 0; k < 6; k++) {
+        await waitFor(`encoder ${k + 1} producing output`, () => enc.stats.outputSince !== null, 10_000, { detail: () => JSON.stringify(enc.stats) });
+        const pid = enc.stats.pid!;
+        process.kill(pid, 'SIGKILL');
+        await waitFor(`restart ${k + 1} scheduled`, () => enc.stats.restartDelayMs !== null && enc.stats.failures === k + 1, 10_000, { detail: () => JSON.stringify(enc.stats) });
+        delays.push(enc.stats.restartDelayMs!);
+      }
+      // An encoder that worked and was killed comes back soon, however often it happens.
+      expect(delays).toEqual([250, 500, 1000, 1000, 1000, 1000]);
+      await waitFor('output after the last restart', () => enc.stats.outputSince !== null, 10_000);
+      const since = enc.stats.outputSince!;
+      await waitFor('a healthy run resetting the backoff', () => enc.stats.failures === 0, 10_000, { detail: () => JSON.stringify(enc.stats) });
+      expect(enc.stats.lastOutputAt! - since).toBeGreaterThanOrEqual(1500);
+    } finally {
+      clearInterval(feed);
+    }
+    expect(out.chunks.length).toBeGreaterThan(0);
+    expect(enc.stats.restarts).toBe(6);
+  });
+
+  it('PCM held across a restart is bounded to 2 s, fed at the pace ffmpeg drains it, the rest dropped and counted', async () => {
+    const enc = new FfmpegEncoder({ format: 'mp3', bitrateKbps: 64, restartDelay: { minMs: 1000 } });
+    encoders.push(enc);
+    collect(enc);
+    const errors: EncoderError[] = [];
+    enc.on('error', (e) => errors.push(e));
+    enc.start();
+    enc.write(toneBlock(0, 441 * 10));
+    await waitFor('first output', () => enc.stats.outputSince !== null);
+    process.kill(enc.stats.pid!, 'SIGKILL');
+    await waitFor('the death noticed', () => errors.length === 1);
+    const lostAtDeath = enc.stats.samplesLost;
+    // 10 s of PCM at once while no encoder runs: only the newest 2 s may wait for the next one.
+    let fed = 441 * 10;
+    for (let i = 0; i < 500; i++, fed += 441) enc.write(toneBlock(fed, 441));
+    expect(enc.stats.samplesPending).toBe(RATE * 2);
+    expect(enc.stats.samplesLost - lostAtDeath).toBe(500 * 441 - RATE * 2);
+    await waitFor('the next encoder producing output', () => enc.stats.outputSince !== null, 10_000);
+    // It took the held 2 s without being called stuck; real-time input carries on.
+    const feed = setInterval(() => {
+      enc.write(toneBlock(fed, 441));
+      fed += 441;
+    }, 20);
+    try {
+      const bytes = enc.stats.bytesOut;
+      await waitFor('output carrying on', () => enc.stats.bytesOut > bytes + 8000, 10_000);
+      await sleep(500);
+    } finally {
+      clearInterval(feed);
+    }
+    expect(errors.map((e) => e.code)).toEqual(['encoder_exit']);
+    expect(enc.stats.samplesPending).toBeLessThan(RATE / 2);
+    expect(enc.stats.samplesIn).toBe(fed);
+    expect(enc.stats.samplesToFfmpeg + enc.stats.samplesLost + enc.stats.samplesPending).toBe(enc.stats.samplesIn);
+  });
+
+  it('an ffmpeg that never reads its input is stuck after the startup limit, and its input is dropped, bounded', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eas-deaf-ffmpeg-'));
+    dirs.push(dir);
+    const fake = join(dir, 'ffmpeg');
+    writeFileSync(fake, '#!/bin/sh\nexec sleep 60\n', { mode: 0o755 });
+    const enc = new FfmpegEncoder({ format: 'mp3', bitrateKbps: 64, ffmpeg: fake, startupTimeoutMs: 1000, restartDelay: { minMs: 5000 } });
+    encoders.push(enc);
+    const errors: EncoderError[] = [];
+    enc.on('error', (e) => errors.push(e));
+    enc.start();
+    let fed = 0;
+    const feed = setInterval(() => {
+      // Four times real time: the pipe fills within a second or so.
+      for (let i = 0; i < 4; i++, fed += 441) enc.write(toneBlock(fed, 441));
+    }, 20);
+    try {
+      await waitFor('the stuck encoder reported', () => errors.length > 0, 10_000, { detail: () => JSON.stringify(enc.stats) });
+    } finally {
+      clearInterval(feed);
+    }
+    expect(errors[0]!.code).toBe('encoder_stuck');
+    expect(errors[0]!.message).toMatch(/read no input/);
+    expect(enc.stats.samplesPending).toBeLessThanOrEqual(RATE * 2);
+    expect(enc.stats.samplesToFfmpeg + enc.stats.samplesLost + enc.stats.samplesPending).toBe(enc.stats.samplesIn);
   });
 });

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CaptureContext } from '../../../electron/engine/sources/adapter';
-import { CaptureError } from '../../../electron/engine/sources/adapter';
+import { CaptureError } from '../../../native/capture/capture-error';
 import { createHttpAdapter, type HttpAdapterOptions } from '../../../electron/engine/sources/http';
 import { encodeSame, SameReceiver, type SameEvent } from '../../../electron/core/same';
 import { encodeHls, encodeMp3, selfSignedCert, startServer, withIcy } from '../../helpers/stream-server';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { XMLParser } from 'fast-xml-parser';
-import { icecastConfigXml, LOW_LATENCY_LIMITS, randomPassword, xmlEscape } from '../../../native/icecast/config';
+import { burstBytesFor, icecastConfigXml, LOW_LATENCY_LIMITS, randomPassword, xmlEscape } from '../../../native/icecast/config';
 
 const parse = (s: string): Record<string, Record<string, unknown>> =>
   new XMLParser({ ignoreAttributes: false, parseTagValue: false }).parse(s).icecast;
@@ -43,5 +43,32 @@ describe('icecastConfigXml', () => {
     const a = randomPassword();
     expect(a).toMatch(/^[A-Za-z0-9_-]{24}$/);
     expect(randomPassword()).not.toBe(a);
+  });
+
+  it('one <mount> block per mount of ours, its burst 0.5 s of its bitrate', () => {
+    expect([8, 32, 48, 64, 96, 128, 192, 320].map((k) => burstBytesFor(k))).toEqual([500, 2000, 3000, 4000, 6000, 8000, 12000, 20000]);
+    expect(burstBytesFor(128, 1)).toBe(16000);
+    const xml = icecastConfigXml({
+      port: 8000, sourcePassword: 's', adminPassword: 'a', logDir: '/l',
+      mounts: [{ mount: '/voice.mp3', bitrateKbps: 64 }, { mount: '/music.opus', bitrateKbps: 48 }, { mount: '/hq.aac', bitrateKbps: 192 }, { mount: '/x&y.mp3', bitrateKbps: 128, burstSize: 1234 }],
+    });
+    const cfg = new XMLParser({ ignoreAttributes: false, parseTagValue: false, isArray: (n) => n === 'mount' }).parse(xml).icecast;
+    expect(cfg.mount).toEqual([
+      { '@_type': 'normal', 'mount-name': '/voice.mp3', 'burst-size': '4000' },
+      { '@_type': 'normal', 'mount-name': '/music.opus', 'burst-size': '3000' },
+      { '@_type': 'normal', 'mount-name': '/hq.aac', 'burst-size': '12000' },
+      { '@_type': 'normal', 'mount-name': '/x&y.mp3', 'burst-size': '1234' },
+    ]);
+    // Every other mount keeps the server-wide burst.
+    expect(cfg.limits['burst-size']).toBe(String(LOW_LATENCY_LIMITS.burstSize));
+    expect(icecastConfigXml({ port: 8000, sourcePassword: 's', adminPassword: 'a', logDir: '/l' })).not.toContain('<mount');
+  });
+
+  it('refuses a mount that is not one, twice the same, or a bad bitrate or burst', () => {
+    const base = { port: 8000, sourcePassword: 's', adminPassword: 'a', logDir: '/l' };
+    expect(() => icecastConfigXml({ ...base, mounts: [{ mount: 'x.mp3', bitrateKbps: 64 }] })).toThrow(/not a mount/);
+    expect(() => icecastConfigXml({ ...base, mounts: [{ mount: '/a', bitrateKbps: 64 }, { mount: '/a', bitrateKbps: 32 }] })).toThrow(/twice/);
+    expect(() => icecastConfigXml({ ...base, mounts: [{ mount: '/a', bitrateKbps: 0 }] })).toThrow(/not a bitrate/);
+    expect(() => icecastConfigXml({ ...base, mounts: [{ mount: '/a', bitrateKbps: 64, burstSize: 1.5 }] })).toThrow(/whole number/);
   });
 });

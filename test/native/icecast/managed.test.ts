@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { ManagedIcecast, findIcecastBinary, freePort, type ManagedIcecastStatus } from '../../../native/icecast/managed';
 import { IcecastNotInstalledError, IcecastStartError, redact } from '../../../native/icecast/errors';
 import { randomPassword } from '../../../native/icecast/config';
+import { waitFor } from '../../helpers/wait';
 
 const isRoot = process.getuid?.() === 0;
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -41,14 +42,6 @@ function running(pid: number): boolean {
     return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
-  }
-}
-
-async function until(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
   }
 }
 
@@ -93,7 +86,7 @@ describe('ManagedIcecast (real icecast2)', () => {
     const { port } = m;
     const first = m.pid!;
     m.kill('SIGKILL');
-    await until(() => m.state === 'running' && m.pid !== first);
+    await waitFor('icecast running again under a new pid', () => m.state === 'running' && m.pid !== first);
     expect(alive(first)).toBe(false);
     expect(m.port).toBe(port);
     expect(m.status().restarts).toBe(1);
@@ -161,7 +154,7 @@ describe('ManagedIcecast (real icecast2)', () => {
 
     const graceful = await runOwner([join(dir, 'a'), '0', 'exit']);
     await new Promise((r) => graceful.child.once('exit', r));
-    await until(() => !running(graceful.info.pid));
+    await waitFor(`icecast pid ${graceful.info.pid} gone after its owner exited`, () => !running(graceful.info.pid));
 
     const crashed = await runOwner([join(dir, 'b'), '0', 'wait']);
     crashed.child.kill('SIGKILL');

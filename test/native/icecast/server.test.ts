@@ -6,6 +6,7 @@ import { killClient, killSource, listClients, moveClients, testConnection, updat
 import { IcecastAuthError, IcecastError } from '../../../native/icecast/errors';
 import { freePort } from '../../../native/icecast/managed';
 import type { IcecastConnection } from '../../../native/icecast/http';
+import { waitFor, within } from '../../helpers/wait';
 
 let ice: IcecastHandle;
 let conn: IcecastConnection;
@@ -25,7 +26,7 @@ afterEach(async () => {
   for (const l of listeners.splice(0)) l.close();
   await Promise.all(feeds.splice(0).map((f) => f.stop()));
   // Sources leave at once when ffmpeg exits; wait so the next test starts from an empty server.
-  await until(async () => (await fetchAdminStats(conn)).mounts.length === 0);
+  await waitFor('an empty server', async () => (await fetchAdminStats(conn)).mounts.length === 0, 15_000, onServer);
 });
 
 async function feed(mount: string, format: Parameters<typeof feedIcecast>[2] = 'mp3'): Promise<Feed> {
@@ -40,17 +41,12 @@ async function listener(mount: string, ua?: string): Promise<TestListener> {
   return l;
 }
 
-async function until(cond: () => Promise<boolean> | boolean, ms = 10_000, step = 50): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms\n${ice.logs().slice(-2000)}`);
-    await new Promise((r) => setTimeout(r, step));
-  }
-}
+/** Waits on the server, with the end of its log in the error. */
+const onServer = { stepMs: 50, detail: () => ice.logs().slice(-2000) };
 
 /** The first `stats` event from a poll sent at or after `since`. */
 function statsAfter(poller: IcecastStatsPoller, since: number): Promise<IcecastStats> {
-  return new Promise((resolve) => {
+  const next = new Promise<IcecastStats>((resolve) => {
     const on = (s: IcecastStats): void => {
       if (s.requestedAt < since) return;
       poller.off('stats', on);
@@ -58,14 +54,19 @@ function statsAfter(poller: IcecastStatsPoller, since: number): Promise<IcecastS
     };
     poller.on('stats', on);
   });
+  return within('a stats poll', next, 10_000);
 }
 
-/** The polls that follow `since`, until one satisfies `ok` or the deadline passes (the last one is returned). */
-async function pollUntil(poller: IcecastStatsPoller, since: number, ok: (s: IcecastStats) => boolean, timeoutMs = 8000): Promise<IcecastStats> {
-  const deadline = Date.now() + timeoutMs;
-  let s = await statsAfter(poller, since);
-  while (!ok(s) && Date.now() < deadline) s = await statsAfter(poller, Date.now());
-  return s;
+/** The first poll at or after `since` that satisfies `ok` (each later poll checked in turn). */
+async function pollUntil(poller: IcecastStatsPoller, since: number, what: string, ok: (s: IcecastStats) => boolean, timeoutMs = 8000): Promise<IcecastStats> {
+  let from = since;
+  let last: IcecastStats | null = null;
+  const check = async (): Promise<IcecastStats | null> => {
+    last = await statsAfter(poller, from);
+    from = Date.now();
+    return ok(last) ? last : null;
+  };
+  return waitFor(what, check, timeoutMs, { stepMs: 0, detail: () => `last poll: ${JSON.stringify(last)}` });
 }
 
 describe('Icecast stats from a real server', () => {
@@ -89,7 +90,7 @@ describe('Icecast stats from a real server', () => {
     const rawTwo = JSON.parse(await (await fetch(`${ice.url}/status-json.xsl`)).text()).icestats;
     expect(Array.isArray(rawTwo.source)).toBe(true);
     // The Ogg codec (subtype) shows once Icecast has read the stream's first pages.
-    await until(async () => (await fetchAdminStats(conn)).mounts.some((m) => m.subtype === 'Opus'));
+    await waitFor('the Opus subtype in the stats', async () => (await fetchAdminStats(conn)).mounts.some((m) => m.subtype === 'Opus'), 15_000, onServer);
     const two = await fetchAdminStats(conn);
     expect(two.mounts.map((m) => m.mount).sort()).toEqual(['/one.mp3', '/two.opus']);
     expect(two.mounts.find((m) => m.mount === '/two.opus')).toMatchObject({ contentType: 'application/ogg', subtype: 'Opus' });
@@ -114,7 +115,7 @@ describe('Icecast stats from a real server', () => {
     const withListeners = await statsAfter(poller, connectedAt);
     expect(withListeners.mounts.find((m) => m.mount === mount)?.listeners).toBe(N);
     expect(poller.mountListeners(mount)).toBe(N);
-    const totals = await pollUntil(poller, connectedAt, (s) => s.server.totals.listeners === N);
+    const totals = await pollUntil(poller, connectedAt, `a server total of ${N} listeners`, (s) => s.server.totals.listeners === N);
     expect(totals.server.totals.listeners).toBe(N);
     // <clients> also counts the source and our own poll: never what we show.
     expect(totals.server.totals.clients).toBeGreaterThan(N);
@@ -123,7 +124,7 @@ describe('Icecast stats from a real server', () => {
     await Promise.all(ls.map((l) => l.closed));
     // Icecast notices a gone listener only at its next write to it, which on a loaded machine
     // can take a few of its write cycles: take the polls that follow, bounded.
-    const after = await pollUntil(poller, Date.now() + 500, (s) => s.mounts.find((m) => m.mount === mount)?.listeners === 0);
+    const after = await pollUntil(poller, Date.now() + 500, `0 listeners on ${mount}`, (s) => s.mounts.find((m) => m.mount === mount)?.listeners === 0);
     expect(after.mounts.find((m) => m.mount === mount)?.listeners).toBe(0);
     expect(after.mounts.find((m) => m.mount === mount)?.peakListeners).toBe(N);
   });
@@ -199,7 +200,7 @@ describe('Icecast admin actions on a real server', () => {
     const mount = '/kick.mp3';
     await feed(mount);
     const victim = await listener(mount, 'kick-me/1.0');
-    await until(() => victim.bytes() > 0);
+    await waitFor('audio at the listener', () => victim.bytes() > 0, 15_000, onServer);
     const clients = await listClients(conn, mount);
     expect(clients).toHaveLength(1);
     expect(clients[0]).toMatchObject({ ip: '127.0.0.1', userAgent: 'kick-me/1.0', id: expect.stringMatching(/^\d+$/) });
@@ -208,7 +209,7 @@ describe('Icecast admin actions on a real server', () => {
     await killClient(conn, mount, clients[0].id);
     await victim.closed;
     expect(await listClients(conn, mount)).toEqual([]);
-    await until(async () => (await fetchAdminStats(conn)).mounts.find((m) => m.mount === mount)?.listeners === 0);
+    await waitFor('0 listeners in the stats', async () => (await fetchAdminStats(conn)).mounts.find((m) => m.mount === mount)?.listeners === 0, 15_000, onServer);
     const again = await killClient(conn, mount, clients[0].id).catch((e: unknown) => e);
     expect((again as IcecastError).code).toBe('not_found');
     const gone = await listClients(conn, '/no-such-mount').catch((e: unknown) => e);
@@ -221,7 +222,7 @@ describe('Icecast admin actions on a real server', () => {
     const titleOf = async (mount: string): Promise<string | null | undefined> => (await fetchPublicStatus(conn)).mounts.find((m) => m.mount === mount)?.title;
     for (const mount of ['/meta.mp3', '/meta.aac', '/meta.ogg']) await updateMetadata(conn, mount, title);
     // Applied when the next block of audio arrives from each source.
-    for (const mount of ['/meta.mp3', '/meta.aac', '/meta.ogg']) await until(async () => (await titleOf(mount)) === title);
+    for (const mount of ['/meta.mp3', '/meta.aac', '/meta.ogg']) await waitFor(`the title on ${mount}`, async () => (await titleOf(mount)) === title, 15_000, onServer);
     const raw = JSON.parse(await (await fetch(`${ice.url}/status-json.xsl`)).text()).icestats.source as { listenurl: string; title?: string }[];
     const rawTitle = (mount: string): string | undefined => raw.find((s) => s.listenurl.endsWith(mount))?.title;
     // What Icecast itself serves: ICY titles keep Latin-1 and turn the rest into a character
@@ -231,7 +232,7 @@ describe('Icecast admin actions on a real server', () => {
 
     // The alert ends: the title reverts.
     await updateMetadata(conn, '/meta.mp3', 'Back to normal');
-    await until(async () => (await fetchAdminStats(conn)).mounts.find((m) => m.mount === '/meta.mp3')?.title === 'Back to normal');
+    await waitFor('the title reverted', async () => (await fetchAdminStats(conn)).mounts.find((m) => m.mount === '/meta.mp3')?.title === 'Back to normal', 15_000, onServer);
 
     const opus = await updateMetadata(conn, '/meta.opus', title).catch((e: unknown) => e);
     expect((opus as IcecastError).code).toBe('metadata_unsupported');
@@ -244,7 +245,7 @@ describe('Icecast admin actions on a real server', () => {
     await feed('/to.mp3', 'mp3');
     await feed('/other.opus', 'opus');
     const l = await listener('/from.mp3', 'mover/1.0');
-    await until(() => l.bytes() > 0);
+    await waitFor('audio at the listener', () => l.bytes() > 0, 15_000, onServer);
     const [id] = (await listClients(conn, '/from.mp3')).map((c) => c.id);
 
     const refused = await moveClients(conn, '/from.mp3', '/other.opus').catch((e: unknown) => e);
@@ -260,13 +261,13 @@ describe('Icecast admin actions on a real server', () => {
     expect(moved.moved).toEqual([id]);
     expect((await listClients(conn, '/to.mp3')).map((c) => c.id)).toEqual([id]);
     const before = l.bytes();
-    await until(() => l.bytes() > before); // still receiving audio, now from /to.mp3
+    await waitFor('audio from /to.mp3 after the move', () => l.bytes() > before, 15_000, onServer); // still receiving audio, now from /to.mp3
   });
 
   it('kills a source: the mount goes away and its encoder is disconnected', async () => {
     const f = await feed('/victim.mp3', 'mp3');
     await killSource(conn, '/victim.mp3');
-    await until(async () => !(await fetchAdminStats(conn)).mounts.some((m) => m.mount === '/victim.mp3'));
-    await until(() => f.child.exitCode !== null || f.child.signalCode !== null);
+    await waitFor('/victim.mp3 gone from the stats', async () => !(await fetchAdminStats(conn)).mounts.some((m) => m.mount === '/victim.mp3'), 15_000, onServer);
+    await waitFor('the killed source\'s ffmpeg to exit', () => f.child.exitCode !== null || f.child.signalCode !== null, 15_000, onServer);
   });
 });

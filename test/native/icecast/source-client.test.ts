@@ -10,7 +10,8 @@ import { createFramer, type EncodedUnit } from '../../../native/encoder/framer';
 import { freePort } from '../../../native/icecast/managed';
 import { IcecastSourceClient, type SourceClientOptions, type SourceClientState } from '../../../native/icecast/source-client';
 import { startIcecast, type IcecastHandle } from '../../helpers/icecast';
-import { mountInfo, sleep, waitFor } from '../../helpers/stream-audio';
+import { mountInfo } from '../../helpers/stream-audio';
+import { sleep, waitFor } from '../../helpers/wait';
 
 // Real MP3 frames (3 s of a tone through the real encoder), replayed by the tests.
 let frames: EncodedUnit[] = [];
@@ -71,7 +72,7 @@ describe('classified failures, with backoff', () => {
       if (b !== null && c.stats().nextAttemptAt !== null && backoffs[backoffs.length - 1] !== b) backoffs.push(b);
     });
     c.start();
-    await waitFor(() => c.stats().failures >= 3, 'three failed attempts');
+    await waitFor('three failed attempts', () => c.stats().failures >= 3);
     const s = c.stats();
     expect(s.state).toBe('error');
     expect(s.lastError?.kind).toBe('auth');
@@ -92,18 +93,18 @@ describe('classified failures, with backoff', () => {
     const a = client({ host: ice.host, port: ice.port, password: ice.sourcePassword });
     feed(a);
     a.start();
-    await waitFor(() => a.state === 'live', 'first source live');
+    await waitFor('first source live', () => a.state === 'live');
     const b = client({ host: ice.host, port: ice.port, password: ice.sourcePassword, backoff: { minMs: 300, maxMs: 1000 } });
     const log = stateLog(b);
     feed(b);
     b.start();
-    await waitFor(() => b.stats().failures >= 1 && b.state !== 'connecting', 'the refusal');
+    await waitFor('the refusal', () => b.stats().failures >= 1 && b.state !== 'connecting');
     expect(b.state).toBe('retrying');
     expect(b.stats().lastError?.kind).toBe('mount_in_use');
     expect(b.stats().lastError?.status).toBe(403);
     expect(b.stats().lastError?.transient).toBe(true);
     await a.stop();
-    await waitFor(() => b.state === 'live', 'second source live after the first left', 10_000);
+    await waitFor('second source live after the first left', () => b.state === 'live', 10_000);
     expect(log).toContain('retrying');
     expect(b.stats().reconnects).toBe(0);
   });
@@ -113,10 +114,10 @@ describe('classified failures, with backoff', () => {
     const a = client({ host: ice.host, port: ice.port, password: ice.sourcePassword, mount: '/one.mp3' });
     feed(a);
     a.start();
-    await waitFor(() => a.state === 'live', 'first source live');
+    await waitFor('first source live', () => a.state === 'live', 15_000, { detail: () => `client: ${a.state}, ${a.stats().lastError?.message ?? 'no error'}` });
     const b = client({ host: ice.host, port: ice.port, password: ice.sourcePassword, mount: '/two.mp3' });
     b.start();
-    await waitFor(() => b.stats().failures >= 1 && b.state !== 'connecting', 'the refusal');
+    await waitFor('the refusal', () => b.stats().failures >= 1 && b.state !== 'connecting');
     expect(b.state).toBe('error');
     expect(b.stats().lastError?.kind).toBe('too_many_sources');
     expect(b.stats().lastError?.message).toMatch(/<limits><sources>/);
@@ -126,7 +127,7 @@ describe('classified failures, with backoff', () => {
     const port = await freePort();
     const c = client({ host: '127.0.0.1', port, password: 'x' });
     c.start();
-    await waitFor(() => c.stats().failures >= 1 && c.state !== 'connecting', 'the failure');
+    await waitFor('the failure', () => c.stats().failures >= 1 && c.state !== 'connecting');
     expect(c.state).toBe('retrying');
     expect(c.stats().lastError?.kind).toBe('unreachable');
     expect(c.stats().lastError?.message).toMatch(/connection refused/);
@@ -135,7 +136,7 @@ describe('classified failures, with backoff', () => {
   it('a host that does not resolve: "dns"', async () => {
     const c = client({ host: 'no-such-host.invalid', port: 8000, password: 'x', connectTimeoutMs: 8000 });
     c.start();
-    await waitFor(() => c.stats().failures >= 1 && c.state !== 'connecting', 'the failure', 20_000);
+    await waitFor('the failure', () => c.stats().failures >= 1 && c.state !== 'connecting', 20_000);
     expect(c.stats().lastError?.kind).toBe('dns');
     expect(c.stats().lastError?.message).toMatch(/no-such-host\.invalid/);
   });
@@ -144,7 +145,7 @@ describe('classified failures, with backoff', () => {
     const ice = await icecast();
     const c = client({ host: ice.host, port: ice.port, password: ice.sourcePassword, tls: true, connectTimeoutMs: 2000 });
     c.start();
-    await waitFor(() => c.stats().failures >= 1 && c.state !== 'connecting', 'the failure');
+    await waitFor('the failure', () => c.stats().failures >= 1 && c.state !== 'connecting');
     expect(c.stats().lastError?.kind).toBe('tls');
     expect(c.state).toBe('error');
     expect(c.stats().lastError?.message).toMatch(/turn TLS off/);
@@ -172,14 +173,14 @@ describe('TLS', () => {
 
     const bad = client({ host: 'localhost', port, password: 'pw', tls: true });
     bad.start();
-    await waitFor(() => bad.stats().failures >= 1 && bad.state !== 'connecting', 'the failure');
+    await waitFor('the failure', () => bad.stats().failures >= 1 && bad.state !== 'connecting');
     expect(bad.stats().lastError?.kind).toBe('tls');
     expect(bad.stats().lastError?.message).toMatch(/SELF_SIGNED|certificate/i);
     await bad.stop();
 
     const good = client({ host: 'localhost', port, password: 'pw', tls: true, tlsOptions: { ca: cert } });
     good.start();
-    await waitFor(() => good.state === 'live', 'live over TLS');
+    await waitFor('live over TLS', () => good.state === 'live');
     expect(heads.some((h) => h.startsWith('PUT /t.mp3 HTTP/1.1') && /Authorization: Basic /.test(h))).toBe(true);
   });
 });
@@ -193,7 +194,7 @@ describe('the PUT', () => {
     });
     feed(c);
     c.start();
-    await waitFor(() => c.state === 'live', 'live');
+    await waitFor('live', () => c.state === 'live');
     await sleep(300);
     const info = await mountInfo(ice.url, '/h.mp3');
     expect(info?.server_name).toBe('Météo Jackson');
@@ -233,7 +234,7 @@ describe('backpressure', () => {
     const port = (server.address() as { port: number }).port;
     const c = client({ host: '127.0.0.1', port, password: 'x', maxQueueMs: 1000, stallTimeoutMs: 30_000 });
     c.start();
-    await waitFor(() => c.state === 'live', 'live');
+    await waitFor('live', () => c.state === 'live');
     // 10 MB of frames at once: far beyond the socket buffers; push() must return at once each time.
     let pushed = 0;
     while (pushed < 10_000_000) {
@@ -247,8 +248,16 @@ describe('backpressure', () => {
     expect(s.droppedBytes).toBeGreaterThan(0);
     // The queue stays bounded at ~1 s of audio (16000 B/s here).
     expect(s.queuedBytes).toBeLessThanOrEqual(16_000 + 1000);
+    // Audio queued behind a server that reads nothing is not delivered: deliveredAt stands still.
+    await sleep(200);
+    const frozen = c.stats().deliveredAt;
+    expect(frozen).not.toBeNull();
+    for (const f of frames.slice(0, 20)) c.push({ ...f, data: Buffer.from(f.data) });
+    await sleep(300);
+    expect(c.stats().deliveredAt).toBe(frozen);
     // The peer reads again: everything it got is whole MP3 frames.
     peer!.resume();
+    await waitFor('delivery once the peer reads again', () => c.stats().deliveredAt! > frozen!, 5000);
     await sleep(500);
     await c.stop();
     await sleep(100);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CaptureError } from '../../../electron/engine/sources/adapter';
+import { CaptureError } from '../../../native/capture/capture-error';
 import { RtlSdrProcess, classifyRtlSdrFailure, rtlSdrArgs } from '../../../native/rtl';
 
 const settings = { centerHz: 162_294_000, rateHz: 1_024_000, gainDb: null, ppm: 0, agc: false, biasTee: false };
@@ -16,7 +16,7 @@ async function streamErr(p: RtlSdrProcess): Promise<CaptureError> {
 describe('rtl_sdr (Debian binary, no dongle on this machine)', () => {
   it('"No device found" is a named error whose hint covers the kernel driver and permissions', async () => {
     const err = await streamErr(new RtlSdrProcess(settings, { device: '0' }));
-    expect(err.code).toBe('no-device');
+    expect(err.code).toBe('no_device');
     expect(err.message).toMatch(/No RTL-SDR device found/);
     expect(err.hint).toMatch(/dvb_usb_rtl28xxu/);
     expect(err.hint).toMatch(/udev/);
@@ -26,12 +26,12 @@ describe('rtl_sdr (Debian binary, no dongle on this machine)', () => {
 
   it('the bias-tee goes through rtl_biast, which fails the same way without a dongle', async () => {
     const err = await streamErr(new RtlSdrProcess({ ...settings, biasTee: true }, { device: '0' }));
-    expect(err.code).toBe('no-device');
+    expect(err.code).toBe('no_device');
   });
 
   it('a missing binary is a non-retryable error saying what to install', async () => {
     const err = await streamErr(new RtlSdrProcess(settings, { device: '0', binary: '/nonexistent/rtl_sdr' }));
-    expect(err.code).toBe('rtl-sdr-missing');
+    expect(err.code).toBe('rtl_sdr_missing');
     expect(err.hint).toMatch(/apt install rtl-sdr/);
     expect(err.retryable).toBe(false);
   });
@@ -43,8 +43,8 @@ describe('rtl_sdr (Debian binary, no dongle on this machine)', () => {
   });
 
   it('recognises the usual libusb failures', () => {
-    expect(classifyRtlSdrFailure('Found 1 device(s):\nusb_claim_interface error -6\nFailed to open rtlsdr device #0.', '0', 1).code).toBe('device-busy');
-    expect(classifyRtlSdrFailure('usb_open error -3\nPlease fix the device permissions', '0', 1).code).toBe('device-open-failed');
+    expect(classifyRtlSdrFailure('Found 1 device(s):\nusb_claim_interface error -6\nFailed to open rtlsdr device #0.', '0', 1).code).toBe('device_busy');
+    expect(classifyRtlSdrFailure('usb_open error -3\nPlease fix the device permissions', '0', 1).code).toBe('device_open_failed');
     expect(classifyRtlSdrFailure('something else', '0', 1).code).toBe('disconnected');
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CaptureError } from '../../../electron/engine/sources/adapter';
+import { CaptureError } from '../../../native/capture/capture-error';
 import { RTL_TCP_COMMAND, RtlTcpClient, commandsFor, encodeCommand, parseDongleInfo } from '../../../native/rtl';
 import { rtlTcpHeader, startRtlTcpServer, unusedPort, type RtlTcpTestServer } from '../../helpers/rtl-tcp-server';
 
@@ -74,7 +74,7 @@ describe('RtlTcpClient against a local rtl_tcp-protocol server', () => {
   it('"connection refused" is a named error with a host:port hint', async () => {
     const port = await unusedPort();
     const err = await connectErr(port);
-    expect(err.code).toBe('connection-refused');
+    expect(err.code).toBe('connection_refused');
     expect(err.message).toContain(`127.0.0.1:${port}`);
     expect(err.hint).toMatch(/rtl_tcp/);
     expect(err.hint).toMatch(/firewall/);
@@ -84,7 +84,7 @@ describe('RtlTcpClient against a local rtl_tcp-protocol server', () => {
   it('a server that is not rtl_tcp is named as such', async () => {
     server = await startRtlTcpServer({ header: Buffer.from('HTTP/1.1 400 Bad Request\r\n\r\n'), onConnection: () => {} });
     const err = await connectErr(server.port);
-    expect(err.code).toBe('not-rtl-tcp');
+    expect(err.code).toBe('not_rtl_tcp');
     expect(err.message).toContain('HTTP/1.1 400');
     expect(err.hint).toMatch(/port/);
   });
@@ -92,7 +92,7 @@ describe('RtlTcpClient against a local rtl_tcp-protocol server', () => {
   it('a server that never sends its header times out with a hint about single clients', async () => {
     server = await startRtlTcpServer({ header: null, onConnection: () => {} });
     const err = await connectErr(server.port, { headerTimeoutMs: 200 });
-    expect(err.code).toBe('no-header');
+    expect(err.code).toBe('no_header');
     expect(err.hint).toMatch(/one client/);
   });
 
