@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { parseHeader } from '../../electron/core/alerts/header';
 import { burstLength, SameReceiver, writeBurst, type SameEvent } from '../../electron/core/same';
+import { mulberry32 } from '../../electron/core/random';
 
 export interface Channel {
   rate: number;
@@ -182,17 +183,8 @@ export const trial: fc.Arbitrary<Trial> = fc.oneof(
   }),
 );
 
-/** A small fast PRNG (mulberry32): noise and junk reproducible from the trial's seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Noise and junk reproducible from the trial's seed: the project's one PRNG. */
+const prng = mulberry32;
 
 /** The trial as audio: lead silence, each burst then its gap, a short tail. */
 export function render(t: Trial): Float32Array {

@@ -13,7 +13,7 @@ export type SameEvent =
   /**
    * A header decided on its bursts together (2 or 3; 1 only with the receiver's singleBurstAlerts)
    * and accepted by parseHeader; `raw` is the exact header text. Emitted only when the posterior
-   * probability that it differs from what was sent is at most 1e-3. bitConfidence: the probability
+   * probability that it differs from what was sent is at most 1e-4. bitConfidence: the probability
    * that every bit is right if the sender followed the grammar (1 on clean bursts). `note`, for the
    * decoder-event log and the alert: why this header is unusual, e.g. "two of three bursts
    * received" or 'nonconforming sender ID "WTSP/TV"' (header.deviations lists the latter typed).

@@ -14,10 +14,11 @@
  * bytes in a row fall outside the SAME alphabet (carrier gone), or the longest legal header length
  * is passed. A station id shorter than 8 may be a bit error ('/' and '-' are one bit apart), so
  * reading goes on to where an 8-character id's '-' would be: the burst's text ends at the short
- * id, but its soft bits run on, for the combiner to outvote the error with the other bursts. The sync search keeps running while a burst is read: a new preamble + sync ends the
- * burst in progress, so a burst whose end was damaged can never swallow the next one. These hard
- * decisions give the `burst` events and the EOMs; header bursts are demodulated again, whole, for
- * the combiner (burst-demod.ts).
+ * id, but its soft bits run on, for the combiner to outvote the error with the other bursts. The
+ * sync search keeps running while a burst is read: a new preamble + sync ends the burst in
+ * progress, so a burst whose end was damaged can never swallow the next one. These hard decisions
+ * give the `burst` events and the EOMs; header bursts are demodulated again, whole, for the
+ * combiner (burst-demod.ts).
  */
 import { MAX_HEADER_CHARS, PREAMBLE_BYTE, PREAMBLE_BYTES, TAIL_AFTER_PLUS } from './constants';
 
@@ -268,8 +269,10 @@ function dataBit(st: FramerState, read: BurstRead, s: number, bitStart: number, 
   // characters and its '-' (the id's alphabet has no '-'). A '+' made by a bit error almost never
   // has the dashes, so a damaged burst is not cut short. Nor by a '/' flipped to '-' inside an
   // 8-character id ("AAA-AAAA-"): the bytes up to the longest id's '-' are read whatever the short
-  // id's '-' said, since cutting them would leave the rest of the id to the other two bursts alone,
-  // and one bit error in either of those would then be a tie where a 2-of-3 vote has a majority.
+  // id's '-' said. Cut there, the burst would leave the rest of the id to the other bursts alone
+  // (one bit error in either of two is then a tie where a 2-of-3 vote has a majority), and the
+  // combiner, which reads no further than the second-longest burst, would see two bursts only as far
+  // as the short id and could settle the '/' or '-' tie for a short id that was never sent.
   const tail = n - p;
   if (read.textEnd < 0 && p >= 0 && byte === 45 && tail >= TAIL_AFTER_PLUS - 6 && tail <= TAIL_AFTER_PLUS - 1 && bytes[p + 5] === 45 && bytes[p + 13] === 45) {
     read.textEnd = n + 1;

@@ -24,6 +24,11 @@ import { KNOWN_ORIGINATORS, MAX_LOCATIONS, parseHeader, type SameHeader } from '
 const OUTLIER = 1e-4;
 /** Prior probability that the sender put a valid character with one bit flipped at a position. */
 const OUTLIER_FLIP = 1e-4;
+/**
+ * Prior probability that the transmission stopped before its header was complete, at a given unit
+ * (field or fixed character) where the carrier then looks off: a truncated header.
+ */
+const TRUNCATED = 1e-4;
 /** LLRs beyond this carry no more information (and would overflow e^L). */
 const MAX_LLR = 200;
 const MIN_CALL = 3;
@@ -335,6 +340,20 @@ export function decodeHeader(llr: Float32Array, bits: number, presence: Float32A
     }
   }
   if (!bestUnits) return null;
+  // Rival to every layout: the best one cut short before one of its units where the carrier looks
+  // off, everything from the cut on being bytes past the end (scored zero, like any). The
+  // carrier-presence penalty is the same for all layouts that reach a position, so without this
+  // rival it cancels out: a truncated burst whose missing '-' is read from the first bit after
+  // the carrier (the filters' tail, 1 like the '-''s) would be completed into a header.
+  if (sc.presence) {
+    let prefix = logPrior(bestCall) + Math.log(TRUNCATED);
+    let at = 0;
+    for (const u of bestUnits) {
+      if (at > 0 && at < sc.presence.length && sc.presence[at] < 0) total = logAddExp(total, prefix);
+      prefix += u.lm;
+      at += u.text.length;
+    }
+  }
   const layoutLogPost = bestScore - total;
   let logConf = layoutLogPost;
   let logGrammar = bestScoreG - totalG;

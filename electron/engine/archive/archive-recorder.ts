@@ -47,6 +47,12 @@ function whyUnwritable(dir: string): unknown {
   }
 }
 
+/** An index write that failed: a full disk is named as one (the index lives on the archive disk). */
+function indexFailure(err: unknown, doing: string): ArchiveWriteError {
+  const named = classifyWriteFailure(err, ARCHIVE_INDEX_FILE);
+  return named.code === 'archive_encoder_failed' ? new ArchiveWriteError('archive_index_failed', `the archive index cannot be ${doing}: ${(err as Error).message}`) : named;
+}
+
 interface OpenSegment {
   id: number;
   name: string;
@@ -167,8 +173,7 @@ export class ArchiveRecorder {
       this.index = new ArchiveIndex(join(this.opts.root, ARCHIVE_INDEX_FILE));
       return this.index;
     } catch (err) {
-      const named = classifyWriteFailure(whyUnwritable(this.opts.root) ?? err, join(this.opts.root, ARCHIVE_INDEX_FILE));
-      this.pause(named.code === 'archive_encoder_failed' ? new ArchiveWriteError('archive_index_failed', `the archive index cannot be opened: ${(err as Error).message}`) : named, this.now());
+      this.pause(indexFailure(whyUnwritable(this.opts.root) ?? err, 'opened'), this.now());
       return null;
     }
   }
@@ -194,7 +199,7 @@ export class ArchiveRecorder {
     try {
       id = index.openSegment(this.opts.sourceId, name, startMs, 0, this.opts.sampleRate);
     } catch (err) {
-      this.pause(new ArchiveWriteError('archive_index_failed', `the archive index cannot be written: ${(err as Error).message}`), this.now());
+      this.pause(indexFailure(err, 'written'), this.now());
       return null;
     }
     let encoder: SegmentEncoder;
@@ -215,13 +220,22 @@ export class ArchiveRecorder {
     try {
       this.index?.updateSegment(seg.id, seg.samples, seg.encoder.bytes(), peak, rms, state);
     } catch (err) {
-      this.pause(new ArchiveWriteError('archive_index_failed', `the archive index cannot be written: ${(err as Error).message}`), this.now());
+      this.pause(indexFailure(err, 'written'), this.now());
     }
   }
 
-  /** A segment whose writing failed: indexed with what its file really holds, or dropped when nothing. */
+  /** A segment whose writing failed (ffmpeg killed or gone). */
   private async closeBroken(seg: OpenSegment): Promise<void> {
     await seg.encoder.abort();
+    await this.closeFromFile(seg);
+  }
+
+  /**
+   * Closes the row with what the file really holds, or drops it when nothing: after a write
+   * failure the samples pushed are not what reached the disk (ffmpeg runs behind the pushes, by
+   * whole segments on a loaded machine), and the player and exports trust the row's length.
+   */
+  private async closeFromFile(seg: OpenSegment): Promise<void> {
     const probed = await probeSegment(join(this.opts.root, this.opts.sourceId, seg.name), this.opts.sampleRate, this.opts.ffmpeg);
     try {
       if (!probed || probed.samples === 0) this.index?.remove(seg.id);
@@ -236,10 +250,10 @@ export class ArchiveRecorder {
     const done = seg.encoder
       .close()
       .then(() => this.progress(seg, 'closed'))
-      .catch((err: unknown) => {
-        // What reached the disk is still indexed: the file plays up to where it was cut.
-        this.progress(seg, 'closed');
+      .catch(async (err: unknown) => {
         this.pause(err instanceof ArchiveWriteError ? err : classifyWriteFailure(err, `segment ${seg.id}`), this.now());
+        // What reached the disk is still indexed, as long as the file holds: it plays up to where it was cut.
+        await this.closeFromFile(seg);
       })
       .finally(() => this.closing.delete(done));
     this.closing.add(done);

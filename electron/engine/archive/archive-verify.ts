@@ -11,13 +11,21 @@ export interface VerifyReport {
   missing: string[];
   /** Closed, but the file's size is not what the index says. */
   sizeMismatch: string[];
-  /** Decoded length differs from the index by more than the tolerance (deep only). */
+  /** Decoded length differs from the index by more than the tolerance, 100 ms unless told (deep only). */
   lengthMismatch: string[];
   /** Segment files the index does not know. */
   orphans: string[];
   /** Still being written (normal while the engine runs). */
   open: string[];
 }
+
+/**
+ * How far an index length may stray from the decoded file: the time-shift player and exports
+ * trust the index, so it may not claim audio the file lacks beyond this. A cleanly closed
+ * segment decodes within a few ms of its index length (ffmpeg trims the Opus padding by the
+ * last page's granule), so this only catches real disagreements.
+ */
+export const LENGTH_TOLERANCE_S = 0.1;
 
 /** The index against the files: every row's file there with its size (and, deep, its length), every file indexed. */
 export async function verifyArchive(index: ArchiveIndex, root: string, opts: { deep?: boolean; toleranceS?: number; ffmpeg?: string | null } = {}): Promise<VerifyReport> {
@@ -42,7 +50,7 @@ export async function verifyArchive(index: ArchiveIndex, root: string, opts: { d
     if (size !== r.bytes) report.sizeMismatch.push(rel);
     if (opts.deep) {
       const p = await probeSegment(file, r.sampleRate, opts.ffmpeg);
-      if (!p || Math.abs(p.samples - r.samples) > (opts.toleranceS ?? 0.5) * r.sampleRate) report.lengthMismatch.push(rel);
+      if (!p || Math.abs(p.samples - r.samples) > (opts.toleranceS ?? LENGTH_TOLERANCE_S) * r.sampleRate) report.lengthMismatch.push(rel);
     }
   }
   for (const file of listSegmentFiles(root)) {

@@ -18,7 +18,8 @@ export class ArchiveWriteError extends Error {
 export function classifyWriteFailure(err: unknown, where: string): ArchiveWriteError {
   const e = err as NodeJS.ErrnoException;
   const text = `${e?.code ?? ''} ${e?.message ?? String(err)}`;
-  if (/ENOSPC|EDQUOT|No space left|Disk quota/i.test(text)) return new ArchiveWriteError('archive_disk_full', `the archive disk is full (${where})`);
+  // SQLite says "database or disk is full" (SQLITE_FULL) when the index shares the full disk.
+  if (/ENOSPC|EDQUOT|No space left|Disk quota|SQLITE_FULL|database or disk is full/i.test(text)) return new ArchiveWriteError('archive_disk_full', `the archive disk is full (${where})`);
   if (/EACCES|EPERM|EROFS|Permission denied|Read-only file system/i.test(text)) return new ArchiveWriteError('archive_unwritable', `the archive directory is not writable (${where})`);
   return new ArchiveWriteError('archive_encoder_failed', `the archive could not write ${where}: ${(e?.message ?? String(err)).trim().split('\n').pop()}`);
 }

@@ -39,6 +39,9 @@ function run(rate: number, snrDb: number, seeds: number, opts: Partial<SameEncod
   return t;
 }
 
+// The levels below follow MAX_WRONG_PROBABILITY = 1e-4 (assembler.ts). At 1e-3 every figure was
+// about 0.5 dB better, but a header with a posterior error of 8.4e-4 came out wrong at -7.5 dB
+// ("WTSP/TV" read as "WUSP/TV"): a wrong header is worse than a missed one.
 describe('SAME headers deep in white noise (bursts demodulated whole, combined, decoded on the grammar)', () => {
   it('gives the exact header for >= 95 % of 40 seeds at -5.5 dB, and never a wrong one; every EOM', () => {
     const t = run(22050, -5.5, 40);
@@ -47,17 +50,17 @@ describe('SAME headers deep in white noise (bursts demodulated whole, combined, 
     expect(t.eom).toBe(40);
   });
 
-  it('at 8000 and 48000 Hz too (>= 90 % of 20 seeds at -5.5 dB)', () => {
+  it('at 8000 and 48000 Hz too (>= 90 % of 20 seeds at -5 dB)', () => {
     for (const rate of [8000, 48000]) {
-      const t = run(rate, -5.5, 20);
+      const t = run(rate, -5, 20);
       expect(t.wrong, `${rate} Hz`).toEqual([]);
       expect(t.exact, `${rate} Hz`).toBeGreaterThanOrEqual(18);
     }
   });
 
-  it('with the sender 2 % off in bit rate and 50 Hz off in tone (>= 85 % of 20 seeds at -5 dB)', () => {
+  it('with the sender 2 % off in bit rate and 50 Hz off in tone (>= 85 % of 20 seeds at -4.5 dB)', () => {
     for (const opts of [{ bitRate: 510.4, toneOffsetHz: 50 }, { bitRate: 531.25, toneOffsetHz: -50 }]) {
-      const t = run(22050, -5, 20, opts);
+      const t = run(22050, -4.5, 20, opts);
       expect(t.wrong, JSON.stringify(opts)).toEqual([]);
       expect(t.exact, JSON.stringify(opts)).toBeGreaterThanOrEqual(17);
     }
@@ -66,7 +69,7 @@ describe('SAME headers deep in white noise (bursts demodulated whole, combined, 
   it('at -7.5 dB: some headers, never a wrong one, and every EOM', () => {
     const t = run(22050, -7.5, 40);
     expect(t.wrong).toEqual([]);
-    expect(t.exact).toBeGreaterThanOrEqual(5);
+    expect(t.exact).toBeGreaterThanOrEqual(1);
     expect(t.eom).toBe(40);
   });
 

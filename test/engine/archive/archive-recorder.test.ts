@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,8 +7,10 @@ import { decodeWav } from '../../../native/wav';
 import { ArchiveIndex, durationMs } from '../../../electron/engine/archive/archive-index';
 import { exportRange } from '../../../electron/engine/archive/archive-export';
 import { verifyArchive } from '../../../electron/engine/archive/archive-verify';
+import { probeSegment } from '../../../electron/engine/archive/segment-probe';
+import { classifyWriteFailure } from '../../../electron/engine/archive/segment-encoder';
 import { findGaps } from '../../../electron/core/archive/gaps';
-import { sleep } from '../../helpers/wait';
+import { sleep, waitFor } from '../../helpers/wait';
 import { bestCorrelation, RATE, RecorderRig, T0, testSignal } from './archive-fixture';
 
 const rigs: RecorderRig[] = [];
@@ -119,12 +121,26 @@ describe('archive recorder', () => {
     if (!mnt) return ctx.skip();
     try {
       const r = rig({ segmentSeconds: 60 }, mnt);
+      // 800 s at 24 kb/s is twice the disk. ffmpeg runs behind the pushes (by whole segments on
+      // a loaded machine), so its ENOSPC may come after the last push: then more audio keeps
+      // coming, as from a live source, until the recorder sees the failure.
       const tone = testSignal(10);
       for (let i = 0; i < 80 && r.recorder.state.state !== 'paused'; i++) {
         r.push(tone);
-        // Lets ffmpeg's failure (ENOSPC) reach the recorder, as the worker's event loop would.
+        // Paces the pushes like a live source and lets ffmpeg's exit reach the recorder, as the
+        // worker's event loop would; nothing below depends on how far ffmpeg got meanwhile.
         await sleep(30);
       }
+      const block = testSignal(0.1);
+      await waitFor(
+        'the recorder to pause once ffmpeg hits the full disk',
+        () => {
+          if (r.recorder.state.state !== 'paused') r.push(block);
+          return r.recorder.state.state === 'paused';
+        },
+        30_000,
+        { detail: () => `state ${JSON.stringify(r.recorder.state)}; logs:\n${r.logs.join('\n')}` },
+      );
       expect(r.recorder.state).toMatchObject({ state: 'paused', error: { code: 'archive_disk_full' } });
       await r.recorder.close();
       // The index shares the full disk, so the cut segment may still be open in it: once there is
@@ -138,7 +154,10 @@ describe('archive recorder', () => {
         const segs = index.bySource('src');
         expect(segs.length).toBeGreaterThan(0);
         expect(segs.every((s) => s.state === 'closed')).toBe(true);
-        expect((await verifyArchive(index, mnt, { deep: true })).lengthMismatch).toEqual([]);
+        // No row claims audio its file lacks: the time-shift player and exports trust the index.
+        const report = await verifyArchive(index, mnt, { deep: true });
+        expect(report.missing).toEqual([]);
+        expect(report.lengthMismatch).toEqual([]);
       } finally {
         index.close();
       }
@@ -147,6 +166,50 @@ describe('archive recorder', () => {
       execFileSync('umount', ['-l', mnt]);
       rmSync(mnt, { recursive: true, force: true });
     }
+  });
+
+  it('indexes a segment whose ffmpeg died of a full disk with what its file holds, not the audio pushed', async (ctx) => {
+    // The segments' disk fills while the index's has room, so the closing write to the index
+    // succeeds: whatever length it records is what the player and exports will trust.
+    const r = rig({ segmentSeconds: 60 });
+    const segDir = join(r.root, 'src');
+    mkdirSync(segDir);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', segDir], { stdio: 'pipe' });
+    } catch (err) {
+      console.warn(`skipped: cannot mount a tmpfs here (${(err as Error).message.split('\n')[0]})`);
+      return ctx.skip();
+    }
+    try {
+      // One whole segment in one go: it ends before ffmpeg (60 s is about 180 KB) can fail, so
+      // the failure surfaces only when the segment is closed.
+      r.push(testSignal(60));
+      await r.recorder.close();
+      expect(r.recorder.state).toMatchObject({ state: 'paused', error: { code: 'archive_disk_full' } });
+      const index = new ArchiveIndex(join(r.root, 'index.sqlite'));
+      try {
+        const segs = index.bySource('src');
+        const seg = segs[0]!;
+        expect(seg.startUtcMs).toBe(T0);
+        expect(seg.state).toBe('closed');
+        const probed = await probeSegment(join(r.root, 'src', seg.name), RATE);
+        expect(probed!.samples, 'the file holds part of the segment').toBeLessThan(50 * RATE);
+        expect(Math.abs(seg.samples - probed!.samples), `index ${seg.samples} samples, file ${probed!.samples}`).toBeLessThan(0.1 * RATE);
+        expect(seg.bytes).toBe(probed!.bytes);
+        expect(await verifyArchive(index, r.root, { deep: true })).toMatchObject({ consistent: true, lengthMismatch: [] });
+      } finally {
+        index.close();
+      }
+    } finally {
+      execFileSync('umount', ['-l', segDir]);
+    }
+  });
+
+  it('names an index write refused for lack of room (SQLITE_FULL) as a full disk', () => {
+    // The index lives on the archive disk: which of it and ffmpeg meets the full disk first is chance.
+    const full = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    expect(classifyWriteFailure(full, 'index.sqlite').code).toBe('archive_disk_full');
+    expect(classifyWriteFailure(new Error('disk I/O error'), 'index.sqlite').code).toBe('archive_encoder_failed');
   });
 
   it('pauses with archive_unwritable on a read-only disk', async (ctx) => {
