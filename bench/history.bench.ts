@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DEFAULT_ALERT_SETTINGS, type HistoryFilter } from '../electron/contract';
-import { alertIdentity, describeAlert, judgeRelevance } from '../electron/core/alerts';
+import { describeAlert, judgeRelevance } from '../electron/core/alerts';
 import { mulberry32 } from '../electron/core/random';
 import { AlertDesk } from '../electron/engine/alerts/alert-desk';
-import type { AlertRecord } from '../electron/engine/alerts/alert-record';
+import { newAlertRecord } from '../electron/engine/alerts/alert-record';
 import { AlertHistory } from '../electron/engine/alerts/history/alert-history';
 import { csvRow, exportStream } from '../electron/engine/alerts/history/history-export';
 import { WriteBehind } from '../electron/engine/alerts/write-behind';
@@ -46,21 +46,10 @@ function fill(h: AlertHistory): void {
       const a = d.alert;
       const id = `b${i.toString(36)}`;
       const heard = 1 + Math.floor(rnd() * 3);
-      const r: AlertRecord = {
+      const r = newAlertRecord(
         id,
-        identity: alertIdentity(raw, a.issuedAt),
-        raw,
-        originator: a.originator,
-        originatorName: a.originatorName,
-        event: a.event,
-        eventName: a.eventName,
-        category: a.category,
-        callsign: a.callsign,
-        locations: a.locations.map((l) => ({ code: l.code, name: l.name })),
-        issuedAt: a.issuedAt.toISOString(),
-        expiresAt: a.expiresAt.toISOString(),
-        text: a.text,
-        receptions: Array.from({ length: heard }, (_, k) => ({
+        a,
+        Array.from({ length: heard }, (_, k) => ({
           id: k === 0 ? id : `${id}-${k}`,
           sourceId: SOURCES[(i + k) % SOURCES.length]!,
           receivedAt: new Date(at.getTime() + k * 1500).toISOString(),
@@ -69,9 +58,9 @@ function fill(h: AlertHistory): void {
           sampleIndex: null,
           recordingFile: null,
         })),
-        relevance: judgeRelevance({ originator: a.originator, event: a.event, locations: a.header.locations }, relevance, tables),
-        acknowledgement: rnd() < 0.7 ? { by: 'operator', at: at.toISOString(), note: null } : null,
-      };
+        judgeRelevance({ originator: a.originator, event: a.event, locations: a.header.locations }, relevance, tables),
+        rnd() < 0.7 ? { by: 'operator', at: at.toISOString(), note: null } : null,
+      );
       h.saveAlert(r);
     }
   });

@@ -77,6 +77,13 @@ describe('AlertDesk', () => {
     t.desk.recording('wx', { phase: 'end', file: '/rec/b.wav', startSample: 0, durationS: 3, error: 'disk full' });
     expect(t.lines).toEqual(['wx: disk full']);
     expect(t.problems.list()).toMatchObject([{ code: 'recording_failed', message: 'alert recording failed on wx: disk full' }]);
+    // Another input recording fine does not make wx's failure go away; wx's own success does.
+    t.desk.recording('fm', { phase: 'start', file: '/rec/c.wav', startSample: 0, durationS: null, error: null });
+    t.desk.recording('fm', { phase: 'end', file: '/rec/c.wav', startSample: 0, durationS: 3, error: null });
+    expect(t.problems.list()).toMatchObject([{ code: 'recording_failed', message: 'alert recording failed on wx: disk full' }]);
+    t.desk.recording('wx', { phase: 'start', file: '/rec/d.wav', startSample: 0, durationS: null, error: null });
+    t.desk.recording('wx', { phase: 'end', file: '/rec/d.wav', startSample: 0, durationS: 3, error: null });
+    expect(t.problems.list()).toEqual([]);
   });
 
   it('describes attention signals and bursts, stores all but bursts, and ignores link changes', () => {

@@ -14,7 +14,7 @@ import type { Logger } from '../log';
 import type { WorkerDecoderEvent } from '../pipeline/messages';
 import type { PipelineRecording } from '../pipeline/source-pipeline';
 import type { ProblemBoard } from '../status/problem-board';
-import { alertDto, isActive, primaryRecordingFile, type AlertRecord, type ReceptionRecord, type RecordingRecord } from './alert-record';
+import { alertDto, isActive, newAlertRecord, primaryRecordingFile, type AlertRecord, type ReceptionRecord, type RecordingRecord } from './alert-record';
 import { DecoderLog } from './decoder-log';
 import { EventLog } from './event-log';
 import { ExpiryTimer } from './expiry-timer';
@@ -293,10 +293,10 @@ export class AlertDesk {
     const alertId = mine?.alertIds[0] ?? null;
     if (r.error) {
       this.opts.logEvent('error', `${sourceId}: ${r.error}`);
-      this.opts.problems.raise(RECORDING_PROBLEM, `alert recording failed on ${sourceId}: ${r.error}`);
+      this.opts.problems.raise(RECORDING_PROBLEM, `alert recording failed on ${sourceId}: ${r.error}`, sourceId);
       this.eventLog.add('recording', 'error', `${sourceId}: ${r.error}`, { sourceId, alertId });
     } else {
-      this.opts.problems.clear(RECORDING_PROBLEM);
+      this.opts.problems.clear(RECORDING_PROBLEM, sourceId);
     }
     this.saveRecording(rec);
     for (const id of mine?.alertIds ?? []) {
@@ -535,24 +535,8 @@ export class AlertDesk {
     if (r) {
       r.receptions.push(reception);
     } else {
-      r = {
-        id: receptionId,
-        identity,
-        raw: d.raw,
-        originator: d.originator,
-        originatorName: d.originatorName,
-        event: d.event,
-        eventName: d.eventName,
-        category: d.category,
-        callsign: d.callsign,
-        locations: d.locations.map((l) => ({ code: l.code, name: l.name })),
-        issuedAt: d.issuedAt.toISOString(),
-        expiresAt: d.expiresAt.toISOString(),
-        text: d.text,
-        receptions: [reception],
-        relevance: judgeRelevance({ originator: d.originator, event: d.event, locations: d.header.locations }, this.opts.relevance(), this.opts.tables),
-        acknowledgement: null,
-      };
+      const relevance = judgeRelevance({ originator: d.originator, event: d.event, locations: d.header.locations }, this.opts.relevance(), this.opts.tables);
+      r = newAlertRecord(receptionId, d, [reception], relevance);
     }
     if (open && !open.alertIds.includes(r.id)) open.alertIds.push(r.id);
     this.remember(r);

@@ -1,4 +1,5 @@
 import type { Acknowledgement, Alert, AlertRecording, RecordingMarker, Reception, Relevance } from '../../contract';
+import { alertIdentity, type DescribedAlert } from '../../core/alerts';
 import { parseHeader } from '../../core/alerts/header';
 
 /**
@@ -24,6 +25,34 @@ export interface AlertRecord {
   receptions: ReceptionRecord[];
   relevance: Relevance;
   acknowledgement: Acknowledgement | null;
+}
+
+/** A new alert's record from its described header, first heard as `receptions` (first first). */
+export function newAlertRecord(
+  id: string,
+  d: DescribedAlert,
+  receptions: ReceptionRecord[],
+  relevance: Relevance,
+  acknowledgement: Acknowledgement | null = null,
+): AlertRecord {
+  return {
+    id,
+    identity: alertIdentity(d.raw, d.issuedAt),
+    raw: d.raw,
+    originator: d.originator,
+    originatorName: d.originatorName,
+    event: d.event,
+    eventName: d.eventName,
+    category: d.category,
+    callsign: d.callsign,
+    locations: d.locations.map((l) => ({ code: l.code, name: l.name })),
+    issuedAt: d.issuedAt.toISOString(),
+    expiresAt: d.expiresAt.toISOString(),
+    text: d.text,
+    receptions,
+    relevance,
+    acknowledgement,
+  };
 }
 
 export interface ReceptionRecord {

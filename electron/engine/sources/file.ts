@@ -1,4 +1,4 @@
-import { access, constants } from 'node:fs/promises';
+import { access, constants, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { FileSpec } from '../../contract';
 import { BUS_RATE } from '../../contract/constants';
@@ -18,6 +18,10 @@ async function checkReadable(path: string): Promise<void> {
       throw new CaptureError('not_found', `file not found: ${path}`, 'check the path in the source settings', false);
     }
     throw new CaptureError('file_unreadable', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'check that this user may read the file', false);
+  }
+  // A folder passes access(R_OK), and ffmpeg would call it "not audio": say what it is.
+  if ((await stat(path)).isDirectory()) {
+    throw new CaptureError('file_unreadable', `cannot read ${path}: it is a folder`, 'name an audio file inside it in the source settings', false);
   }
 }
 

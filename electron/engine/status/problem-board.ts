@@ -1,8 +1,9 @@
 import type { EngineProblem } from '../../contract';
 
 /**
- * What the operator must fix now, by code: raised while a condition holds (the history cannot
- * be written), cleared when it ends. Listeners hear the whole list on every change, so a UI
+ * What the operator must fix now, by code (and scope, e.g. the source it is about, so one
+ * source's recovery does not clear another's failure): raised while a condition holds (the
+ * history cannot be written), cleared when it ends. Listeners hear the whole list on every change, so a UI
  * that missed one still shows the truth; /api/status carries the same list.
  */
 export class ProblemBoard {
@@ -12,19 +13,20 @@ export class ProblemBoard {
   constructor(private readonly now: () => Date = () => new Date()) {}
 
   /** Raises or rewords a problem; `since` stays that of its first raise. */
-  raise(code: string, message: string): void {
-    const prev = this.byCode.get(code);
+  raise(code: string, message: string, scope?: string): void {
+    const key = keyOf(code, scope);
+    const prev = this.byCode.get(key);
     if (prev?.message === message) return;
-    this.byCode.set(code, { code, message, since: prev?.since ?? this.now().toISOString() });
+    this.byCode.set(key, { code, message, since: prev?.since ?? this.now().toISOString() });
     this.changed();
   }
 
-  clear(code: string): void {
-    if (this.byCode.delete(code)) this.changed();
+  clear(code: string, scope?: string): void {
+    if (this.byCode.delete(keyOf(code, scope))) this.changed();
   }
 
-  has(code: string): boolean {
-    return this.byCode.has(code);
+  has(code: string, scope?: string): boolean {
+    return this.byCode.has(keyOf(code, scope));
   }
 
   list(): EngineProblem[] {
@@ -46,4 +48,8 @@ export class ProblemBoard {
       }
     }
   }
+}
+
+function keyOf(code: string, scope: string | undefined): string {
+  return scope === undefined ? code : `${code}\u0000${scope}`;
 }

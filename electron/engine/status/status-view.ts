@@ -72,6 +72,7 @@ export class StatusView {
 
   private source(p: SourcePipeline): SourceStatus {
     const cfg = p.config;
+    const state = this.o.program.publicState(p.sourceId, p.state);
     return {
       id: cfg.id,
       name: cfg.name,
@@ -79,7 +80,7 @@ export class StatusView {
       uri: redactUri(cfg.uri),
       priority: cfg.priority,
       enabled: cfg.enabled,
-      state: this.o.program.publicState(p.sourceId, p.state),
+      state,
       program: this.o.program.program === cfg.id,
       error: p.error ? `${p.error.message}${p.error.hint ? ` — ${p.error.hint}` : ''}` : null,
       peakDb: p.lastLevels?.peakDb ?? null,
@@ -87,9 +88,17 @@ export class StatusView {
       signalDb: p.signalDb,
       nowPlaying: p.nowPlaying,
       samples: p.samples,
-      ...(this.o.archive ? { archive: this.o.archive(cfg) } : {}),
+      ...(this.o.archive ? { archive: archiveAsShown(this.o.archive(cfg), state) } : {}),
     };
   }
+}
+
+/**
+ * "recording" only while audio arrives: a stalled input keeps its segment open with nothing
+ * going into it, and the tile must not say the archive records what is not there.
+ */
+export function archiveAsShown(a: ArchiveStatus, state: SourceStatus['state']): ArchiveStatus {
+  return a.state === 'recording' && state !== 'running' && state !== 'silent' ? { state: 'idle', error: null } : a;
 }
 
 function safeKind(uri: string): string {

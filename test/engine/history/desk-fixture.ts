@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { BUS_RATE, DEFAULT_ALERT_SETTINGS, type Alert, type RelevanceSettings } from '../../../electron/contract';
-import { alertIdentity, describeAlert, judgeRelevance } from '../../../electron/core/alerts';
+import { describeAlert, judgeRelevance } from '../../../electron/core/alerts';
 import { SameReceiver, encodeSame, type SameEvent } from '../../../electron/core/same';
-import type { AlertRecord } from '../../../electron/engine/alerts/alert-record';
+import { newAlertRecord, type AlertRecord } from '../../../electron/engine/alerts/alert-record';
 import { AlertDesk } from '../../../electron/engine/alerts/alert-desk';
 import { AlertHistory } from '../../../electron/engine/alerts/history/alert-history';
 import { WriteBehind } from '../../../electron/engine/alerts/write-behind';
@@ -133,21 +133,10 @@ export function makeRecord(raw: string, at: string, sources: string[], relevance
   if (!d.ok) throw new Error(d.error.message);
   const a = d.alert;
   const base = id ?? `${raw.slice(9, 12).toLowerCase()}-${Date.parse(at).toString(36)}`;
-  return {
-    id: base,
-    identity: alertIdentity(raw, a.issuedAt),
-    raw,
-    originator: a.originator,
-    originatorName: a.originatorName,
-    event: a.event,
-    eventName: a.eventName,
-    category: a.category,
-    callsign: a.callsign,
-    locations: a.locations.map((l) => ({ code: l.code, name: l.name })),
-    issuedAt: a.issuedAt.toISOString(),
-    expiresAt: a.expiresAt.toISOString(),
-    text: a.text,
-    receptions: sources.map((sourceId, i) => ({
+  return newAlertRecord(
+    base,
+    a,
+    sources.map((sourceId, i) => ({
       id: i === 0 ? base : `${base}-r${i}`,
       sourceId,
       receivedAt: new Date(Date.parse(at) + i * 2000).toISOString(),
@@ -156,7 +145,6 @@ export function makeRecord(raw: string, at: string, sources: string[], relevance
       sampleIndex: i * 1000,
       recordingFile: null,
     })),
-    relevance: judgeRelevance({ originator: a.originator, event: a.event, locations: a.header.locations }, relevance, tables),
-    acknowledgement: null,
-  };
+    judgeRelevance({ originator: a.originator, event: a.event, locations: a.header.locations }, relevance, tables),
+  );
 }

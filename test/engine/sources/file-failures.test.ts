@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -63,6 +63,13 @@ describe('file source failures, each classified for the retry policy', () => {
     chmodSync(path, 0o000);
     const err = await failure(createFileAdapter({ kind: 'file', path, loop: false }).run(context(new AbortController().signal).ctx));
     expect(err).toMatchObject({ code: 'file_unreadable', retryable: false });
+  });
+
+  it('a folder is file_unreadable with a reason, not "not audio" (runs as root too)', async () => {
+    const path = join(tempDir(), 'a-folder.wav');
+    mkdirSync(path);
+    const err = await failure(createFileAdapter({ kind: 'file', path, loop: false }).run(context(new AbortController().signal).ctx));
+    expect(err).toMatchObject({ code: 'file_unreadable', retryable: false, message: `cannot read ${path}: it is a folder` });
   });
 
   it('a killed ffmpeg is ffmpeg_died, retried at once with backoff (it used to be final)', async () => {
