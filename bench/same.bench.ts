@@ -3,7 +3,9 @@
 // Debian's multimon-ng is installed, by `multimon-ng -t raw -a EAS` on the same file in the same
 // run. Prints wall time, real-time factor, the ours/theirs ratio and both header counts; then an
 // SNR sweep from +10 to -9 dB with, per level and decoder, exact and wrong headers, attention
-// signals and EOMs, and the lowest SNR at which each decoder still gets every header.
+// signals and EOMs, and the lowest SNR at which each decoder still gets every header. Last, a
+// phantom run: hours of speech-like, music-like and noise audio without SAME through our receiver
+// (0.25 h by default; `npm run bench same -- --hours 24` or SAME_PHANTOM_HOURS=24 for the long one).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readSync, closeSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -131,6 +133,75 @@ function exactCount(got: string[], want: string[]): number {
   return want.filter((h) => got.includes(h)).length;
 }
 
+/** Hours of the phantom run: `--hours N` on the command line, else SAME_PHANTOM_HOURS, else 0.25. */
+function phantomHours(): number {
+  const argv = process.argv;
+  const at = argv.indexOf('--hours');
+  const text = at >= 0 ? argv[at + 1] : process.env.SAME_PHANTOM_HOURS;
+  if (text === undefined) return 0.25;
+  const h = Number(text);
+  if (!Number.isFinite(h) || h <= 0) throw new Error(`--hours / SAME_PHANTOM_HOURS must be a positive number of hours, got ${JSON.stringify(text)}`);
+  return h;
+}
+
+/**
+ * `hours` of programme-like audio without SAME, generated 10 s at a time (nothing but the block
+ * and the clips it is cut from is held) and pushed into one receiver as a station's input would
+ * be. Each block is speech, music, both, or noise alone, at a random level (-40 to 0 dB re the
+ * clips' peak of 0.9, so some clip at full scale) and polarity, with white noise under it most of
+ * the time; the clips are regenerated every 10 minutes with new seeds so the day never repeats.
+ */
+export function phantomRun(hours: number): Array<Array<string | number>> {
+  const slice = 10 * RATE;
+  const blocks = Math.ceil((hours * 3600) / 10);
+  const clipS = 120;
+  const rand = mulberry32(4242);
+  const block = new Float32Array(slice);
+  const noise = new Float32Array(slice);
+  const count = { header: 0, eom: 0, attention: 0, burst: 0 };
+  const t0 = performance.now();
+  const rx = new SameReceiver({
+    sampleRate: RATE,
+    onEvent: (e) => {
+      if (e.type === 'header') {
+        count.header++;
+        console.log(`PHANTOM HEADER at ${(e.sample / RATE / 3600).toFixed(3)} h: ${e.raw}`);
+      } else if (e.type === 'eom') count.eom++;
+      else if (e.type === 'attention' && e.phase === 'start') count.attention++;
+      else if (e.type === 'burst') {
+        // A false sync: harmless while no header follows, but worth seeing what set it off.
+        count.burst++;
+        console.log(`phantom burst at ${(e.sample / RATE / 3600).toFixed(3)} h: ${JSON.stringify(e.text)} (bit error estimate ${e.bitErrorEstimate.toFixed(2)})`);
+      }
+    },
+  });
+  let speech: Float32Array = new Float32Array(0);
+  let music: Float32Array = new Float32Array(0);
+  for (let k = 0; k < blocks; k++) {
+    if (k % 60 === 0) {
+      speech = speechLike(clipS, RATE, 1000 + k, 0.9);
+      music = musicLike(clipS, RATE, 2000 + k, 0.9);
+    }
+    const a = Math.floor(rand() * (speech.length - slice));
+    const b = Math.floor(rand() * (music.length - slice));
+    const mode = rand();
+    const level = Math.pow(10, (-rand() * 40) / 20) * (rand() < 0.5 ? -1 : 1);
+    const gs = mode < 0.35 ? level : mode < 0.6 ? 0 : mode < 0.85 ? 0.5 * level : 0;
+    const gm = mode < 0.35 ? 0 : mode < 0.6 ? level : mode < 0.85 ? 0.5 * level : 0;
+    // Noise from -60 dBFS up to the level of a loud programme (and alone in 15 % of the blocks).
+    const sigma = rand() < 0.2 ? 0 : 0.3 * Math.pow(10, (-rand() * 60) / 20);
+    if (sigma > 0) fillGaussian(noise, sigma, 77 + k);
+    else noise.fill(0);
+    for (let i = 0; i < slice; i++) block[i] = gs * speech[a + i] + gm * music[b + i] + noise[i];
+    rx.push(block);
+  }
+  rx.flush();
+  const wall = (performance.now() - t0) / 1000;
+  const decoded = rx.samplesIn / RATE / 3600;
+  console.log(`\nphantom run: ${decoded.toFixed(2)} h of speech-like, music-like and noise audio, no SAME, at ${RATE} Hz (generation included in wall time)`);
+  return [[decoded, String(count.header), String(count.attention), String(count.eom), String(count.burst), wall, (decoded * 3600) / wall]];
+}
+
 export async function run(): Promise<void> {
   mkdirSync(OUT_DIR, { recursive: true });
   const haveMultimon = existsSync(MULTIMON);
@@ -203,6 +274,10 @@ export async function run(): Promise<void> {
     ],
   );
   if (lowest.ours !== null && lowest.multimon !== null) console.log(`margin: ${(lowest.multimon - lowest.ours).toFixed(1)} dB in our favour`);
+
+  const phantom = phantomRun(phantomHours());
+  printTable(['hours decoded', 'headers (must be 0)', 'attention false', 'EOM false', 'burst events', 'wall s', 'x real time'], phantom);
+  if (phantom[0][1] !== '0') throw new Error(`phantom run: ${phantom[0][1]} header(s) from audio without SAME`);
 }
 
 if (isMain(import.meta.url)) {

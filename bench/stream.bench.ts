@@ -2,33 +2,19 @@
 // (decoded) at an HTTP listener of a real Icecast, for each format: our pipeline (ffmpeg to
 // stdout + our PUT client, via StreamManager) next to plain `ffmpeg ... icecast://` fed the
 // same PCM in the same run with the same codec settings. Then CPU per 128k MP3 stream.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { StreamConfig } from '../electron/contract/dto';
 import { MemorySecretStore, streamPasswordKey } from '../electron/engine/secrets';
 import { StreamManager } from '../electron/engine/streams/stream-manager';
-import { encoderArgs } from '../native/encoder/ffmpeg-encoder';
-import { encoderPlan, type StreamFormat } from '../native/encoder/formats';
-import { ffmpegPath } from '../native/ffmpeg-path';
+import type { StreamFormat } from '../native/encoder/formats';
 import { startIcecast, type IcecastHandle } from '../test/helpers/icecast';
 import { connectListener, hum, RATE, RealtimeFeeder, TestBus, tone, type ListenResult } from '../test/helpers/stream-audio';
 import { sleep, waitFor } from '../test/helpers/wait';
+import { plainFfmpeg } from './plain-ffmpeg';
 import { isMain, printTable } from './table';
 
 const MARKERS = Number(process.env.EAS_BENCH_MARKERS ?? 5);
 const KBPS: Record<StreamFormat, number> = { mp3: 128, aac: 96, vorbis: 64, opus: 48 };
-
-/** Plain ffmpeg pushing to Icecast itself, with the same encoder arguments as ours. */
-function plainFfmpeg(format: StreamFormat, ice: IcecastHandle, mount: string): ChildProcess {
-  const plan = encoderPlan(format, KBPS[format]);
-  const args = encoderArgs(plan, RATE, null);
-  args.pop(); // pipe:1
-  const url = `icecast://source:${encodeURIComponent(ice.sourcePassword)}@${ice.host}:${ice.port}${mount}`;
-  const child = spawn(ffmpegPath(), [...args, '-content_type', plan.contentType, url], { stdio: ['pipe', 'ignore', 'pipe'] });
-  child.stdin!.on('error', () => {});
-  child.stderr!.on('data', () => {});
-  return child;
-}
 
 /** Wall time (performance.now) at which each loud onset of the decoded audio arrived. */
 function onsetArrivals(heard: ListenResult, threshold = 0.1): number[] {
@@ -72,7 +58,7 @@ async function measureLatency(ice: IcecastHandle, format: StreamFormat, vorbisSk
   secrets.set(streamPasswordKey(ours.id), ice.sourcePassword);
   manager.configure([ours]);
   const bus = new TestBus('bench');
-  const plain = plainFfmpeg(format, ice, `/plain-${tag}`);
+  const plain = plainFfmpeg(format, KBPS[format], RATE, ice, `/plain-${tag}`);
   // The same PCM, block for block, to both.
   bus.onPcm((block) => plain.stdin!.write(Buffer.from(block.buffer, block.byteOffset, block.byteLength)));
   const feeder = new RealtimeFeeder(bus, hum).start();
@@ -142,7 +128,7 @@ async function measureCpu(ice: IcecastHandle, seconds: number): Promise<{ engine
   const withStream = await engineCpu(true);
   // Plain ffmpeg doing the same encode and its own push.
   const bus = new TestBus('plain');
-  const plain = plainFfmpeg('mp3', ice, '/cpu-plain.mp3');
+  const plain = plainFfmpeg('mp3', KBPS['mp3'], RATE, ice, '/cpu-plain.mp3');
   bus.onPcm((block) => plain.stdin!.write(Buffer.from(block.buffer, block.byteOffset, block.byteLength)));
   const feeder = new RealtimeFeeder(bus, tone(440, 0.3)).start();
   await sleep(1000);

@@ -7,19 +7,21 @@ import { exportRange } from '../engine/archive/archive-export';
 import { ArchiveIndex, durationMs } from '../engine/archive/archive-index';
 import { ARCHIVE_INDEX_FILE } from '../engine/archive/archive-recorder';
 import { archiveRoot } from '../engine/archive/archive-service';
-import { verifyArchive } from '../engine/archive/archive-verify';
+import { repairArchive, verifyArchive, type VerifyReport } from '../engine/archive/archive-verify';
 import { defaultDataDir } from '../engine/data-dir';
 
 const USAGE = `Usage: eas-console archive <list|export|verify> [options]
 
 The continuous archive of every source (Opus segments indexed in DATA_DIR/archive/index.sqlite).
-Works while the console runs (it only reads, and export writes only its output file).
+Works while the console runs (list and verify only read, export writes only its output file).
   list                     what is kept per source: first and last moment, size, gaps
                            (with --source: every segment)
   export                   a range to a file: --source ID --from TIME --to TIME --out FILE
                            [--format wav|mp3|opus] (default: from the --out extension, else wav)
   verify                   the index against the files; exit code 1 when they disagree
-                           (--deep decodes every segment and compares its length too)
+                           (--deep decodes every segment and compares its length too;
+                           --repair then sets each wrong row from its file: length, size
+                           and levels, and drops rows whose file is gone or holds nothing)
   --data-dir DIR           the console's data dir (default $XDG_DATA_HOME/eas-console)
   --settings FILE          the settings file, when the console runs with --settings
   --json                   machine-readable output
@@ -63,6 +65,7 @@ export async function main(argv: string[]): Promise<number> {
         out: { type: 'string' },
         format: { type: 'string' },
         deep: { type: 'boolean' },
+        repair: { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -91,14 +94,22 @@ export async function main(argv: string[]): Promise<number> {
         return list(index, values.source, values.json === true);
       case 'verify': {
         const report = await verifyArchive(index, root, { deep: values.deep === true });
-        if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-        else {
-          process.stdout.write(`${report.segments} segments: ${report.consistent ? 'consistent' : 'NOT consistent'}\n`);
-          for (const k of ['missing', 'sizeMismatch', 'lengthMismatch', 'orphans', 'open'] as const) {
-            for (const f of report[k]) process.stdout.write(`  ${k}: ${f}\n`);
-          }
+        if (!values.repair || report.consistent) {
+          writeReport(report, values.json === true);
+          return report.consistent ? 0 : 1;
         }
-        return report.consistent ? 0 : 1;
+        const repaired = await repairArchive(index, root, report);
+        // What is left after the repair decides the exit code (orphan files are never repaired).
+        const after = await verifyArchive(index, root, { deep: values.deep === true });
+        if (values.json) process.stdout.write(`${JSON.stringify({ before: report, repaired, after }, null, 2)}\n`);
+        else {
+          writeReport(report, false);
+          for (const f of repaired.fixed) process.stdout.write(`  repaired (set from the file): ${f}\n`);
+          for (const f of repaired.removed) process.stdout.write(`  repaired (row dropped, no audio): ${f}\n`);
+          for (const f of repaired.failed) process.stdout.write(`  not repaired (the file cannot be decoded): ${f}\n`);
+          process.stdout.write(`after repair: ${after.segments} segments: ${after.consistent ? 'consistent' : 'NOT consistent'}\n`);
+        }
+        return after.consistent ? 0 : 1;
       }
       case 'export': {
         if (!values.source) throw new Error('--source is required');
@@ -127,6 +138,17 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   } finally {
     index.close();
+  }
+}
+
+function writeReport(report: VerifyReport, json: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(`${report.segments} segments: ${report.consistent ? 'consistent' : 'NOT consistent'}\n`);
+  for (const k of ['missing', 'sizeMismatch', 'lengthMismatch', 'tooLong', 'orphans', 'open'] as const) {
+    for (const f of report[k]) process.stdout.write(`  ${k}: ${f}\n`);
   }
 }
 

@@ -212,13 +212,18 @@ export const StreamStatus = z.object({
   message: z.string().nullable(),
   uptimeS: z.number().nonnegative(),
   bytesSent: z.number().nonnegative(),
+  /** Measured from what reached Icecast; null until measured. */
   bitrateKbps: z.number().nonnegative().nullable(),
+  /** The encoder's configured bitrate (known before the first measurement); absent for a source with no stream. */
+  configuredKbps: z.number().nonnegative().nullable().optional(),
   reconnects: z.number().int().nonnegative(),
   droppedBytes: z.number().nonnegative(),
   /** Source audio the encoder had to drop (no encoder took it in time, e.g. while one restarted), in ms. */
   droppedPcmMs: z.number().nonnegative(),
   lastError: z.string().nullable(),
   listeners: z.number().int().nonnegative().nullable(),
+  /** How many connections to the mount are the console's own player (counted by Icecast among `listeners`). */
+  consoleListeners: z.number().int().nonnegative().optional(),
   peakListeners: z.number().int().nonnegative().nullable(),
   /** Where listeners find the mount (streamLinks in engine/icecast/stream-links.ts); absent for a source with no stream. */
   listenUrl: z.string().nullable().optional(),

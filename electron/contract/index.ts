@@ -10,6 +10,8 @@ export * from './errors';
 export * from './events';
 export * from './icecast';
 export * from './listen';
+export * from './listen-port';
+export * from './rendition-presets';
 export * from './stream-uri';
 export * from './terminal';
 export * from './sources/uri';

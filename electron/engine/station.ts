@@ -100,6 +100,7 @@ export function composeStation(opts: EngineOptions, host: StationHost, log: Logg
     removing: (id: string) => {
       wired.removing(id);
       archive.forget(id);
+      problems.clearScope(id);
     },
   };
   const registry = new SourceRegistry({
@@ -124,7 +125,7 @@ export function composeStation(opts: EngineOptions, host: StationHost, log: Logg
   streams.on('changed', () => host.emit('streams.changed', status.streams()));
   const streamCommands = new StreamCommands({ settings, secrets, streams, icecast, registry, status });
   const pinned = new Set((opts.extraSources ?? []).map((s) => s.id));
-  const settingsTargets = { registry, program, streams, icecast, pinned, sourcesChanged };
+  const settingsTargets = { registry, program, streams, icecast, pinned, sourcesChanged, archive };
   const commands = commandTable({ status, desk, alerts, settings, icecast, terminal, streams: streamCommands, settingsTargets, log, archive });
   return { settings, secrets, problems, alerts, desk, program, registry, status, levels, health, streams, streamCommands, icecast, terminal, archive, commands };
 }

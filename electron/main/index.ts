@@ -1,13 +1,14 @@
 // Electron shell, kept thin: window, tray, notifications and IPC wiring. The station itself
 // is the Engine, which also runs without Electron (serve mode). A 24/7 monitor: closing the
 // window hides it, Quit asks while an alert is active, one instance per user (lifecycle.ts).
-import { app, clipboard, dialog, ipcMain, net, Notification, protocol, session, shell, type BrowserWindow } from 'electron';
+import { app, clipboard, dialog, ipcMain, MessageChannelMain, net, Notification, protocol, session, shell, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ContractError, IPC_CALL, IPC_EVENT, MEDIA_SCHEME, type Alert, type CallReply, type SourceStatus } from '../contract';
+import { ContractError, IPC_CALL, IPC_EVENT, LISTEN_PORT_CHANNEL, MEDIA_SCHEME, type Alert, type CallReply, type SourceStatus } from '../contract';
 import { defaultDataDir } from '../engine/data-dir';
 import { collectDiagnostics } from '../engine/diagnostics';
 import { Engine } from '../engine/engine';
+import { ListenHub } from '../engine/listen/listen-hub';
 import { createLogger } from '../engine/log';
 import { StatusFileWriter, statusFile } from '../engine/status-file';
 import { answerCall, forwardEvents, refusal } from '../engine/transport/bridge';
@@ -16,7 +17,9 @@ import { CSP } from '../contract/csp';
 import { installAppMenu } from './app-menu';
 import { applyAutostart, autostartEntry, autostartFile, HIDDEN_FLAG, launchCommand } from './autostart';
 import { appIconFile } from './icons';
+import { saveDownloadsWithDialog } from './downloads';
 import { ShellLifecycle } from './lifecycle';
+import { ListenPorts } from './listen-port';
 import { mediaHandler } from './media-protocol';
 import { createSecretStore } from './safe-secrets';
 import { StationTray } from './tray';
@@ -31,7 +34,7 @@ let win: BrowserWindow | null = null;
 let tray: StationTray | null = null;
 
 app.enableSandbox();
-// Recorded alert audio: privileged so <audio> can stream it and fetch() can read it for the waveform.
+// Recorded alert audio and the archive: privileged so <audio> can stream them and fetch() can read them (waveforms, exports).
 protocol.registerSchemesAsPrivileged([
   { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, corsEnabled: true } },
 ]);
@@ -44,10 +47,13 @@ let statusWriter: StatusFileWriter | null = null;
 /** What the tray and the quit confirmation go by, kept current from the engine's events. */
 let sources: SourceStatus[] = [];
 let activeAlerts: Alert[] = [];
+/** The direct listening path's ports, one per page (listen-port.ts). */
+let listenPorts: ListenPorts | null = null;
 
 const lifecycle = new ShellLifecycle({
   activeAlerts: () => alertsNeedingAttention(activeAlerts).length,
   stopEngine: async () => {
+    listenPorts?.closeAll();
     await statusWriter?.stop();
     await engine?.stop();
     logger.flush();
@@ -62,6 +68,15 @@ ipcMain.handle(IPC_CALL, async (e, cmd: unknown, args: unknown): Promise<CallRep
   const reply = await answerCall(engine, cmd, args);
   if (reply.ok && cmd === 'settings.update') void syncAutostart();
   return reply;
+});
+
+// The page asks for its listening port; it arrives with the answer, transferred (MessagePortMain
+// carries ports only, so frames are copied across the process boundary, once, as IPC does).
+ipcMain.on(LISTEN_PORT_CHANNEL, (e) => {
+  if (!listenPorts || !isTrustedSender(e, win, rendererUrl)) return;
+  const { port1, port2 } = new MessageChannelMain();
+  listenPorts.open(e.sender, port1);
+  e.sender.postMessage(LISTEN_PORT_CHANNEL, null, [port2]);
 });
 
 function wireEngineEvents(): void {
@@ -152,8 +167,18 @@ async function start(): Promise<void> {
   app.on('web-contents-created', (_e, wc) => guardWebContents(wc));
   protocol.handle(
     MEDIA_SCHEME,
-    mediaHandler((id) => engine.alertRecordingFile(id), (url, init) => net.fetch(url, init), CSP, (filter, format) => engine.exportAlerts(filter, format)),
+    mediaHandler((id) => engine.alertRecordingFile(id), (url, init) => net.fetch(url, init), CSP, (filter, format) => engine.exportAlerts(filter, format), {
+      archive: engine.archive,
+      stream: (id) => engine.snapshot().streams.find((st) => st.streamId === id),
+      relayOpened: (id) => engine.streams.relayOpened(id),
+    }),
   );
+  saveDownloadsWithDialog(session.defaultSession, { downloadsDir: () => app.getPath('downloads'), log: (m) => logger.info(m) });
+  listenPorts = new ListenPorts(new ListenHub({ lookup: (id) => engine.bus(id) }), {
+    eventData: (e) => (e as { data: unknown }).data,
+    transfer: false,
+    onRefused: (m) => logger.warn(m),
+  });
   await engine.start();
   const snap = await engine.call('status.snapshot', {});
   sources = snap.sources;

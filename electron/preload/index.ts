@@ -7,6 +7,9 @@ import {
   IPC_CALL,
   IPC_EVENT,
   isEventName,
+  LISTEN_PORT_CHANNEL,
+  LISTEN_PORT_GRANT,
+  LISTEN_PORT_REQUEST,
   MEDIA_SCHEME,
   validateCall,
   type CallReply,
@@ -38,3 +41,20 @@ const api = {
 };
 
 contextBridge.exposeInMainWorld('eas', api);
+
+// The direct listening channel (contract/listen-port.ts): a MessagePort cannot cross
+// contextBridge, so the page asks with a window message, the main process answers with a port,
+// and the port goes on to the page transferred in a window message of its own.
+// (The window as the preload uses it: the preload is compiled without the DOM library.)
+interface PageWindow {
+  addEventListener(type: 'message', listener: (e: { data: unknown }) => void): void;
+  postMessage(message: unknown, targetOrigin: string, transfer: unknown[]): void;
+}
+const page = (globalThis as unknown as { window: PageWindow }).window;
+page.addEventListener('message', (e) => {
+  if ((e.data as { type?: unknown } | null)?.type === LISTEN_PORT_REQUEST) ipcRenderer.send(LISTEN_PORT_CHANNEL);
+});
+ipcRenderer.on(LISTEN_PORT_CHANNEL, (e: IpcRendererEvent) => {
+  const port = e.ports[0];
+  if (port) page.postMessage({ type: LISTEN_PORT_GRANT }, '*', [port]);
+});

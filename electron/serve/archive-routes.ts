@@ -1,43 +1,17 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ArchiveExportFormat } from '../contract/archive';
-import { BUS_RATE } from '../contract/constants';
 import type { Engine } from '../engine/engine';
-import { EXPORT_EXT, EXPORT_MIME } from '../engine/archive/archive-export';
+import { exportHeaders, parseArchiveRequest, segmentHeaders } from '../engine/archive/archive-request';
 
-const ROUTE = /^\/api\/archive\/([a-z0-9][a-z0-9_-]{0,63})\/(segments|export|audio\/(\d{4}-\d{2}-\d{2}\/[0-9.]+Z\.ogg))$/;
-const DAY_MS = 86_400_000;
+// Shared with Electron's eas-media: protocol (electron/main/media-protocol.ts).
+export { parseRange } from '../engine/archive/archive-request';
+
+const PREFIX = '/api/archive/';
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
   res.end(JSON.stringify(body));
-}
-
-/** A time parameter: ms since the epoch or ISO 8601; null when absent or not a time. */
-function timeParam(q: URLSearchParams, name: string): number | null {
-  const v = q.get(name);
-  if (v === null) return null;
-  const n = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
-  return Number.isFinite(n) ? n : null;
-}
-
-/** One byte range of a `size`-byte file from a Range header; null: the whole file; 'bad': 416. */
-export function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | 'bad' {
-  if (!header) return null;
-  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!m || (m[1] === '' && m[2] === '')) return 'bad';
-  let start: number;
-  let end: number;
-  if (m[1] === '') {
-    start = Math.max(0, size - Number(m[2]));
-    end = size - 1;
-  } else {
-    start = Number(m[1]);
-    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
-  }
-  if (start > end || start >= size) return 'bad';
-  return { start, end };
 }
 
 /**
@@ -47,45 +21,30 @@ export function parseRange(header: string | undefined, size: number): { start: n
  * paths that are not the archive's.
  */
 export function serveArchive(engine: Engine, pathname: string, query: URLSearchParams, req: IncomingMessage, res: ServerResponse): boolean {
-  if (!pathname.startsWith('/api/archive/')) return false;
-  const m = ROUTE.exec(pathname);
-  if (!m) {
-    sendJson(res, 404, { error: 'not found' });
+  if (!pathname.startsWith(PREFIX)) return false;
+  const r = parseArchiveRequest(pathname.slice(PREFIX.length), query, Date.now());
+  if (r.kind === 'refused') {
+    sendJson(res, r.status, { error: r.error });
     return true;
   }
-  const sourceId = m[1]!;
-  const what = m[2]!;
+  const sourceId = r.sourceId;
   const fail = (err: Error): void => {
     if (!res.headersSent) sendJson(res, 500, { error: err.message });
     else res.destroy();
   };
-  if (what === 'segments') {
-    const to = timeParam(query, 'to') ?? Date.now();
-    const from = timeParam(query, 'from') ?? to - DAY_MS;
-    const buckets = Math.min(4000, Math.max(1, Number(query.get('buckets') ?? 1000) || 1000));
-    if (to <= from) {
-      sendJson(res, 400, { error: '"to" must be after "from"' });
-      return true;
-    }
+  if (r.kind === 'segments') {
     try {
-      sendJson(res, 200, engine.archive.timeline(sourceId, from, to, buckets));
+      sendJson(res, 200, engine.archive.timeline(sourceId, r.from, r.to, r.buckets));
     } catch (err) {
       fail(err as Error);
     }
     return true;
   }
-  if (what === 'export') {
-    const from = timeParam(query, 'from');
-    const to = timeParam(query, 'to');
-    const format = ArchiveExportFormat.safeParse(query.get('format') ?? 'wav');
-    if (from === null || to === null || to <= from || !format.success) {
-      sendJson(res, 400, { error: 'give from and to (ms or ISO 8601, to after from) and format wav, mp3 or opus' });
-      return true;
-    }
+  if (r.kind === 'export') {
     const abort = new AbortController();
     let run;
     try {
-      run = engine.archive.export({ sourceId, fromMs: from, toMs: to, format: format.data, outFile: null, signal: abort.signal });
+      run = engine.archive.export({ sourceId, fromMs: r.from, toMs: r.to, format: r.format, outFile: null, signal: abort.signal });
     } catch (err) {
       fail(err as Error);
       return true;
@@ -94,14 +53,7 @@ export function serveArchive(engine: Engine, pathname: string, query: URLSearchP
     res.once('close', () => {
       if (!res.writableFinished) abort.abort();
     });
-    const name = `${sourceId}-${new Date(from).toISOString().replace(/[:.]/g, '-')}.${EXPORT_EXT[format.data]}`;
-    res.writeHead(200, {
-      'content-type': EXPORT_MIME[format.data],
-      'content-disposition': `attachment; filename="${name}"`,
-      'cache-control': 'no-store',
-      // The length is known only once encoded; the audio it holds is known now (a progress bar's total).
-      'x-archive-seconds': (run.expectedSamples / BUS_RATE).toFixed(3),
-    });
+    res.writeHead(200, exportHeaders(r, run.expectedSamples));
     if (req.method === 'HEAD') {
       abort.abort();
       res.end();
@@ -112,27 +64,20 @@ export function serveArchive(engine: Engine, pathname: string, query: URLSearchP
     run.done.catch(() => res.destroy());
     return true;
   }
-  const file = engine.archive.segmentFile(sourceId, m[3]!);
+  const file = engine.archive.segmentFile(sourceId, r.name);
   if (!file) {
     sendJson(res, 404, { error: 'no such segment' });
     return true;
   }
   stat(file)
     .then((st) => {
-      const range = parseRange(req.headers.range, st.size);
-      if (range === 'bad') {
-        res.writeHead(416, { 'content-range': `bytes */${st.size}` }).end();
+      const seg = segmentHeaders(req.headers.range, st.size);
+      res.writeHead(seg.status, seg.headers);
+      if (seg.status === 416) {
+        res.end();
         return;
       }
-      const start = range?.start ?? 0;
-      const end = range?.end ?? st.size - 1;
-      res.writeHead(range ? 206 : 200, {
-        'content-type': 'audio/ogg',
-        'accept-ranges': 'bytes',
-        'content-length': String(Math.max(0, end - start + 1)),
-        ...(range ? { 'content-range': `bytes ${start}-${end}/${st.size}` } : {}),
-        'cache-control': 'no-store',
-      });
+      const { start, end } = seg;
       if (req.method === 'HEAD' || st.size === 0) res.end();
       else createReadStream(file, { start, end }).on('error', () => res.destroy()).pipe(res);
     })

@@ -21,6 +21,8 @@ export interface ServerLimits {
   maxPerClient: number;
   /** Open sockets in all. */
   maxTotal: number;
+  /** WebSocket clients are pinged this often; one that missed the previous ping is dropped (serve/heartbeat.ts). */
+  pingIntervalMs: number;
 }
 
 export const DEFAULT_SERVER_LIMITS: ServerLimits = {
@@ -31,6 +33,7 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = {
   idleTimeoutMs: 120_000,
   maxPerClient: 64,
   maxTotal: 512,
+  pingIntervalMs: 15_000,
 };
 
 /** Open-socket counts per address and in total; admit() says whether one more may open. */

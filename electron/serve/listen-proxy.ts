@@ -23,7 +23,7 @@ export function listenProxyStreamId(pathname: string): string | null {
  * CSP's media-src stays 'self' whatever port or host the Icecast server is on. Only our own
  * streams' listen URLs are reachable, never a URL the client names.
  */
-export function proxyListen(stream: StreamStatus | undefined, req: IncomingMessage, res: ServerResponse): void {
+export function proxyListen(stream: StreamStatus | undefined, req: IncomingMessage, res: ServerResponse, relayOpened?: (streamId: string) => () => void): void {
   if (!stream || stream.state !== 'live' || !stream.listenUrl) {
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
     res.end('That stream is not live.\n');
@@ -57,6 +57,9 @@ export function proxyListen(stream: StreamStatus | undefined, req: IncomingMessa
       res.end();
       return;
     }
+    const release = relayOpened?.(stream.streamId);
+    up.on('close', () => release?.());
+    res.on('close', () => release?.());
     up.pipe(res);
     up.on('error', () => res.destroy());
   });

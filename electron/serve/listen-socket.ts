@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { keepAlive } from './heartbeat';
 import { BUS_RATE, LISTEN_CLOSE, LISTEN_HEADER_BYTES, type ListenHello } from '../contract';
 import type { ListenHub } from '../engine/listen/listen-hub';
 
@@ -25,9 +26,10 @@ export function encodeListenFrame(block: Int16Array, startSample: number): Buffe
 }
 
 /** serve's /ws/listen?source=ID: one source's PCM to one browser, only while it is open. */
-export function createListenSockets(hub: ListenHub): ListenSockets {
+export function createListenSockets(hub: ListenHub, pingIntervalMs: number): ListenSockets {
   // Clients send nothing; a small cap refuses anything else.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
+  const stopPinging = keepAlive(wss, pingIntervalMs);
 
   wss.on('connection', (ws: WebSocket, sourceId: string) => {
     const listening = hub.listen(
@@ -53,6 +55,7 @@ export function createListenSockets(hub: ListenHub): ListenSockets {
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, sourceId));
     },
     close() {
+      stopPinging();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
     },

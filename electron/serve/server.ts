@@ -12,6 +12,7 @@ import { tokenCookieHeader, tokenMatches } from './auth';
 import { DEFAULT_SERVER_LIMITS, limitConnections, serverTimeoutOptions, type ServerLimits } from './connection-limits';
 import { makeHostPolicy, refuseHttp, refuseSocket, screenRequest, type HostPolicy } from './request-guard';
 import { serveStatic } from './static-files';
+import { keepAlive } from './heartbeat';
 import { createListenSockets } from './listen-socket';
 import { listenProxyStreamId, proxyListen } from './listen-proxy';
 import { ListenHub } from '../engine/listen/listen-hub';
@@ -119,7 +120,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     if (serveArchive(engine, screened.pathname, screened.searchParams, req, res)) return;
     const listenStreamId = listenProxyStreamId(screened.pathname);
     if (listenStreamId !== null) {
-      proxyListen(engine.snapshot().streams.find((st) => st.streamId === listenStreamId), req, res);
+      proxyListen(engine.snapshot().streams.find((st) => st.streamId === listenStreamId), req, res, (id) => engine.streams.relayOpened(id));
       return;
     }
     if (screened.pathname.startsWith('/api/')) {
@@ -132,7 +133,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
-  const listen = createListenSockets(new ListenHub({ lookup: (id) => engine.bus(id) }));
+  const stopPinging = keepAlive(wss, limits.pingIntervalMs);
+  const listen = createListenSockets(new ListenHub({ lookup: (id) => engine.bus(id) }), limits.pingIntervalMs);
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());
     if (!policy) return refuseSocket(socket, 503, 'Starting.');
@@ -183,6 +185,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     openConnections: () => connections.open(),
     async close() {
       unsubscribe();
+      stopPinging();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
       listen.close();

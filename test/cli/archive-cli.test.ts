@@ -57,4 +57,25 @@ describe('eas-console archive', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`missing: src/${first!.name}`);
   });
+
+  it('names rows indexed longer than their file and repairs them from the files with --repair', async () => {
+    const index = new ArchiveIndex(join(dataDir, 'archive', 'index.sqlite'));
+    const long = index.bySource('src')[1]!;
+    // What an older version left after a failed segment: the row claiming a minute the file lacks.
+    index.updateSegment(long.id, 60 * RATE, long.bytes, long.peak, long.rms, 'closed');
+    index.close();
+    const found = await cli('verify');
+    expect(found.code).toBe(1);
+    expect(found.stdout).toContain(`tooLong: src/${long.name}`);
+
+    const r = await cli('verify', '--repair');
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain(`repaired (set from the file): src/${long.name}`);
+    expect(r.stdout).toMatch(/repaired \(row dropped, no audio\): src\/.*\n/);
+    expect(r.stdout).toMatch(/after repair: 2 segments: consistent/);
+    expect((await cli('verify', '--deep')).stdout).toMatch(/2 segments: consistent/);
+    const again = new ArchiveIndex(join(dataDir, 'archive', 'index.sqlite'));
+    expect(Math.abs(again.byName('src', long.name)!.samples - long.samples)).toBeLessThan(0.05 * RATE);
+    again.close();
+  });
 });

@@ -51,6 +51,60 @@ describe('time-shift player in Chromium', () => {
     });
     await page.getByTestId('archive-speed-2').click();
     expect(await audioEl.evaluate((a: { playbackRate: number }) => a.playbackRate)).toBe(2);
+    await page.getByTestId('archive-speed-1.5').click();
+    expect(await audioEl.evaluate((a: { playbackRate: number }) => a.playbackRate)).toBe(1.5);
+
+    // The zoom view: a wavesurfer waveform of the playing segment, drawn from that one file.
+    // Paused, so that the 5 s test segments do not move on under the checks.
+    // (A segment may end as it is paused: the next one starts, and is paused in turn.)
+    let steady = false;
+    for (let i = 0; i < 5 && !steady; i++) {
+      await audioEl.evaluate((a: { pause(): void }) => a.pause());
+      const was = await audioEl.getAttribute('src');
+      await page.waitForTimeout(700);
+      steady = (await audioEl.evaluate((a: { paused: boolean }) => a.paused)) && (await audioEl.getAttribute('src')) === was;
+    }
+    expect(steady, 'the player to stay paused on one segment').toBe(true);
+    const zoom = page.getByTestId('archive-zoom');
+    await expect.poll(() => zoom.getAttribute('data-state'), { timeout: 15_000, message: 'the zoom waveform to be drawn' }).toBe('ready');
+    expect(await audioEl.getAttribute('src')).toContain(await zoom.getAttribute('data-segment'));
+    /** Painted pixels in the waveform's canvases (wavesurfer draws in its shadow root), and how wide it scrolls. */
+    const wave = () =>
+      zoom.evaluate(`(() => {
+        const root = document.querySelector('[data-testid="archive-zoom"] > div').shadowRoot;
+        let painted = 0;
+        for (const c of root.querySelectorAll('canvas')) {
+          if (!c.width || !c.height) continue;
+          const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+          for (let i = 3; i < d.length; i += 4) if (d[i] > 0) painted++;
+        }
+        const scroll = root.querySelector('.scroll');
+        return { painted, scrollWidth: scroll.scrollWidth, clientWidth: scroll.clientWidth };
+      })()`) as Promise<{ painted: number; scrollWidth: number; clientWidth: number }>;
+    await expect.poll(async () => (await wave()).painted, { timeout: 10_000, message: 'the waveform to be painted' }).toBeGreaterThan(1000);
+    const fitted = await wave();
+    expect(fitted.scrollWidth).toBeLessThanOrEqual(fitted.clientWidth + 2);
+    // Zoomed in, the segment is wider than the view (which follows the playhead).
+    for (let i = 0; i < 3; i++) await page.getByTestId('archive-zoom-in').click();
+    await expect.poll(async () => (await wave()).scrollWidth, { timeout: 5000, message: 'the zoomed-in waveform to scroll' }).toBeGreaterThan(fitted.clientWidth * 1.5);
+    for (let i = 0; i < 3; i++) await page.getByTestId('archive-zoom-out').click();
+    await expect.poll(async () => (await wave()).scrollWidth, { timeout: 5000, message: 'the waveform to fit again' }).toBeLessThanOrEqual(fitted.clientWidth + 2);
+    // A click on the waveform seeks the player it shows.
+    const duration = await audioEl.evaluate((a: { duration: number }) => a.duration);
+    const box = (await zoom.boundingBox())!;
+    await page.mouse.click(box.x + box.width * 0.8, box.y + 20);
+    await expect.poll(() => audioEl.evaluate((a: { currentTime: number }) => a.currentTime), { timeout: 5000, message: 'the click to seek' }).toBeGreaterThan(duration * 0.7);
+    // Never a whole day: only the segments played were fetched.
+    const fetched = (await page.evaluate(`[...new Set(performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.includes('/api/archive/demo/audio/')).map((n) => n.split('#')[0]))]`)) as string[];
+    expect(fetched.length).toBeGreaterThan(0);
+    expect(fetched.length).toBeLessThanOrEqual(4);
+
+    // Go live: the newest audio, a few seconds behind.
+    await page.getByTestId('archive-live').click();
+    await expect.poll(async () => {
+      const segs = ((await page.evaluate(`fetch('/api/archive/demo/segments').then((r) => r.json())`)) as { segments: { name: string }[] }).segments;
+      return (await audioEl.getAttribute('src'))?.includes(segs.at(-1)!.name) || (await audioEl.getAttribute('src'))?.includes(segs.at(-2)?.name ?? '-');
+    }, { timeout: 10_000, message: 'go live to play the newest segment' }).toBe(true);
 
     // A 20 s range of closed segments, fetched as the download link would.
     const closed = async (): Promise<{ startUtcMs: number; durationMs: number }[]> =>
@@ -77,4 +131,33 @@ describe('time-shift player in Chromium', () => {
     expect(problems.csp).toEqual([]);
     expect(problems.pageErrors).toEqual([]);
   }, 90_000);
+
+  it('settings turn a source out of the archive and back, and show the archive settings', async () => {
+    const { page, problems } = await openConsole(browser!, `${serve!.url}#settings`);
+    const archiveState = async (): Promise<string> =>
+      ((await page.evaluate(`fetch('/api/status').then((r) => r.json())`)) as { sources: { id: string; archive?: { state: string } }[] }).sources.find((x) => x.id === 'demo')?.archive?.state ?? 'none';
+    const tick = page.getByTestId('setting-source-archive-demo');
+    await tick.waitFor({ timeout: 15_000 });
+    expect(await tick.isChecked()).toBe(true);
+    expect(await page.getByTestId('setting-archive-bitrate').inputValue()).toBe('24');
+    expect(await page.getByTestId('setting-archive-days').inputValue()).toBe('7');
+    expect(await page.getByTestId('setting-archive-size').inputValue()).toBe('5');
+    await expect.poll(archiveState, { timeout: 10_000 }).toBe('recording');
+
+    await tick.uncheck();
+    await page.getByTestId('settings-save').click();
+    await expect.poll(archiveState, { timeout: 10_000, message: 'the source archive to turn off without a restart' }).toBe('off');
+    const saved = JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8')) as { sources: { archive?: boolean }[]; archive: { bitrateKbps: number } };
+    expect(saved.sources[0]!.archive).toBe(false);
+
+    await tick.check();
+    await page.getByTestId('setting-archive-bitrate').selectOption('16');
+    await page.getByTestId('settings-save').click();
+    await expect.poll(archiveState, { timeout: 10_000, message: 'the source archive to record again' }).toBe('recording');
+    const again = JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8')) as { sources: { archive?: boolean }[]; archive: { bitrateKbps: number } };
+    expect(again.sources[0]!.archive).toBeUndefined();
+    expect(again.archive.bitrateKbps).toBe(16);
+    expect(problems.csp).toEqual([]);
+    expect(problems.pageErrors).toEqual([]);
+  }, 60_000);
 });

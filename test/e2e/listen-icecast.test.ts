@@ -97,6 +97,10 @@ describe('listening through a live Icecast mount', () => {
     const stats = (await fetch(`${ice!.url}/status-json.xsl`).then((r) => r.json())) as { icestats: { source?: { listenurl: string; listeners: number } } };
     expect(stats.icestats.source?.listenurl).toMatch(/\/listen\.mp3$/);
     expect(stats.icestats.source?.listeners).toBeGreaterThanOrEqual(1);
+    // ...and the engine says which of the mount's listeners is the console itself.
+    await expect
+      .poll(async () => (await te!.engine.snapshot()).streams.find((s) => s.streamId === 'demo-stream1')?.consoleListeners, { timeout: 10_000, message: 'the engine did not count its own relay' })
+      .toBe(1);
 
     // The Icecast page: our mount's links with copy buttons, and its listener chart.
     await page.getByTestId('tab-icecast').click();
@@ -119,6 +123,7 @@ describe('listening through a live Icecast mount', () => {
     await expect
       .poll(async () => { const p = await probe(); return `${p.path}:${p.phase}`; }, { timeout: 30_000, message: 'the player did not fall back to the direct path after icecast2 was killed' })
       .toBe('direct:playing');
+    expect((await te!.engine.snapshot()).streams.find((s) => s.streamId === 'demo-stream1')?.consoleListeners ?? 0, 'a dead relay still counted as ours').toBe(0);
 
     // Back on air: the same page returns to the mount.
     await ice!.restart();

@@ -5,6 +5,7 @@
  * Everything is deterministic for a given seed.
  */
 import { mulberry32 } from '../../electron/core/random';
+import { wav16Header } from '../../native/wav';
 
 export { mulberry32 };
 
@@ -177,21 +178,7 @@ export function fromS16le(buf: Buffer): Float32Array {
 /** A mono 16-bit PCM WAV file. */
 export function wavS16(x: Float32Array, rate: number): Buffer {
   const data = toS16le(x);
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0, 'ascii');
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write('WAVE', 8, 'ascii');
-  h.write('fmt ', 12, 'ascii');
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(rate, 24);
-  h.writeUInt32LE(rate * 2, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36, 'ascii');
-  h.writeUInt32LE(data.length, 40);
-  return Buffer.concat([h, data]);
+  return Buffer.concat([wav16Header(rate, data.length), data]);
 }
 
 /** Concatenates buffers. */

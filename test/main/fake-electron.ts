@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 
 export interface FakeEvent {
   defaultPrevented: boolean;
@@ -22,6 +23,38 @@ export function fakeEvent(): FakeEvent {
 
 type Handler = (...args: never[]) => unknown;
 
+/**
+ * Electron's MessagePortMain over a worker_threads port: its 'message' listeners get an event
+ * ({ data, ports }), and it transfers only ports (anything else in the list throws, as Electron does).
+ */
+export class FakeMessagePortMain extends EventEmitter {
+  constructor(readonly port: MessagePort) {
+    super();
+    port.on('message', (data: unknown) => this.emit('message', { data, ports: [] }));
+    port.on('close', () => this.emit('close'));
+  }
+  postMessage(message: unknown, transfer?: unknown[]): void {
+    if (transfer?.some((t) => !(t instanceof FakeMessagePortMain))) throw new Error('Invalid value for transfer: MessagePortMain transfers ports only');
+    this.port.postMessage(message);
+  }
+  start(): void {
+    this.port.start();
+  }
+  close(): void {
+    this.port.close();
+  }
+}
+
+export class FakeMessageChannelMain {
+  readonly port1: FakeMessagePortMain;
+  readonly port2: FakeMessagePortMain;
+  constructor() {
+    const { port1, port2 } = new MessageChannel();
+    this.port1 = new FakeMessagePortMain(port1);
+    this.port2 = new FakeMessagePortMain(port2);
+  }
+}
+
 export function createFakeElectron(opts: { singleInstanceLock?: boolean; isPackaged?: boolean } = {}) {
   let nextId = 1;
   const windows: FakeBrowserWindow[] = [];
@@ -33,6 +66,8 @@ export function createFakeElectron(opts: { singleInstanceLock?: boolean; isPacka
   const privilegedSchemes: unknown[] = [];
   const protocolHandlers = new Map<string, (req: Request) => Promise<Response>>();
   const ipcHandlers = new Map<string, Handler>();
+  const ipcListeners = new Map<string, Handler>();
+  const sessionListeners = new EventEmitter();
   const clipboardTexts: string[] = [];
   const openedPaths: string[] = [];
   let appMenu: FakeMenu | null = null;
@@ -50,7 +85,11 @@ export function createFakeElectron(opts: { singleInstanceLock?: boolean; isPacka
     readonly mainFrame = new FakeFrame();
     windowOpenHandler: ((d: { url: string }) => { action: string }) | null = null;
     readonly sent: Array<{ channel: string; args: unknown[] }> = [];
+    readonly posted: Array<{ channel: string; message: unknown; ports: unknown[] }> = [];
     reloads = 0;
+    postMessage(channel: string, message: unknown, ports: unknown[] = []): void {
+      this.posted.push({ channel, message, ports });
+    }
     setWindowOpenHandler(h: (d: { url: string }) => { action: string }): void {
       this.windowOpenHandler = h;
     }
@@ -129,6 +168,7 @@ export function createFakeElectron(opts: { singleInstanceLock?: boolean; isPacka
       if (this.destroyed) return;
       this.destroyed = true;
       this.visible = false;
+      this.webContents.emit('destroyed');
       this.emit('closed');
       if (!FakeBrowserWindow.getAllWindows().length) app.emit('window-all-closed');
     }
@@ -242,6 +282,9 @@ export function createFakeElectron(opts: { singleInstanceLock?: boolean; isPacka
     getAppPath(): string {
       return process.cwd();
     },
+    getPath(name: string): string {
+      return `/fake-home/${name}`;
+    },
     setAppUserModelId(): void {},
   });
 
@@ -292,6 +335,9 @@ export function createFakeElectron(opts: { singleInstanceLock?: boolean; isPacka
             sessionHandlers.headersReceived = (b ?? a) as typeof sessionHandlers.headersReceived;
           },
         },
+        on(event: string, listener: (...a: unknown[]) => void): void {
+          sessionListeners.on(event, listener);
+        },
       },
     },
     ipcMain: {
@@ -302,8 +348,11 @@ export function createFakeElectron(opts: { singleInstanceLock?: boolean; isPacka
       removeHandler(channel: string): void {
         ipcHandlers.delete(channel);
       },
-      on(): void {},
+      on(channel: string, h: Handler): void {
+        ipcListeners.set(channel, h);
+      },
     },
+    MessageChannelMain: FakeMessageChannelMain,
     net: {
       /** file: URLs only, with single-range support, as Electron's net.fetch serves them. */
       async fetch(url: string, init?: { headers?: Headers }): Promise<Response> {
@@ -354,7 +403,11 @@ export function createFakeElectron(opts: { singleInstanceLock?: boolean; isPacka
     privilegedSchemes,
     protocolHandlers,
     ipcHandlers,
+    /** ipcMain.on listeners (the last one per channel). */
+    ipcListeners,
     sessionHandlers,
+    /** session.defaultSession.on listeners ('will-download'). */
+    sessionListeners,
     clipboardTexts,
     openedPaths,
     appMenu: () => appMenu,
@@ -371,6 +424,7 @@ export type FakeElectron = ReturnType<typeof createFakeElectron>;
 export function createFakePreloadElectron() {
   const exposed = new Map<string, unknown>();
   const invokes: Array<{ channel: string; args: unknown[] }> = [];
+  const sends: Array<{ channel: string; args: unknown[] }> = [];
   const bus = new EventEmitter();
   let reply: (channel: string, ...args: unknown[]) => unknown = () => ({ ok: true, value: null });
   const electron = {
@@ -383,6 +437,9 @@ export function createFakePreloadElectron() {
       async invoke(channel: string, ...args: unknown[]): Promise<unknown> {
         invokes.push({ channel, args });
         return reply(channel, ...args);
+      },
+      send(channel: string, ...args: unknown[]): void {
+        sends.push({ channel, args });
       },
       on(channel: string, h: (...a: unknown[]) => void) {
         bus.on(channel, h);
@@ -398,7 +455,11 @@ export function createFakePreloadElectron() {
     exposed,
     invokes,
     /** The main process sending on a channel, as webContents.send would. */
-    send: (channel: string, ...args: unknown[]) => bus.emit(channel, {}, ...args),
+    send: (channel: string, ...args: unknown[]) => bus.emit(channel, { ports: [] }, ...args),
+    /** The main process posting ports, as webContents.postMessage(channel, message, ports) would. */
+    postPorts: (channel: string, ports: unknown[], message: unknown = null) => bus.emit(channel, { ports }, message),
+    /** ipcRenderer.send calls. */
+    sends,
     listeners: (channel: string) => bus.listenerCount(channel),
     replyWith: (f: typeof reply) => (reply = f),
   };

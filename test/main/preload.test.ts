@@ -1,7 +1,8 @@
 // The preload runs against the fake electron: window.eas must expose the contract's commands
 // and events and nothing else.
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { commands, events, IPC_CALL, IPC_EVENT } from '../../electron/contract';
+import { MessageChannel } from 'node:worker_threads';
+import { commands, events, IPC_CALL, IPC_EVENT, LISTEN_PORT_CHANNEL, LISTEN_PORT_GRANT, LISTEN_PORT_REQUEST } from '../../electron/contract';
 import type { createFakePreloadElectron } from './fake-electron';
 
 const fake = vi.hoisted(() => ({ current: null as null | ReturnType<typeof createFakePreloadElectron> }));
@@ -18,7 +19,18 @@ type Api = {
 };
 let api: Api;
 
+/** The page's window as the preload sees it: window messages, with transferred objects as ports. */
+class FakeWindow extends EventTarget {
+  readonly posted: Array<{ message: unknown; origin: string; transfer: unknown[] }> = [];
+  postMessage(message: unknown, origin: string, transfer: unknown[] = []): void {
+    this.posted.push({ message, origin, transfer });
+    this.dispatchEvent(Object.assign(new Event('message'), { data: message, ports: transfer }));
+  }
+}
+const page = new FakeWindow();
+
 beforeAll(async () => {
+  vi.stubGlobal('window', page);
   await import('../../electron/preload/index');
   api = fake.current!.control.exposed.get('eas') as Api;
 });
@@ -75,5 +87,27 @@ describe('preload (window.eas)', () => {
   it('turns an alert id into the media URL, encoded', () => {
     expect(api.alertAudioUrl('a/b c')).toBe('eas-media://alerts/a%2Fb%20c/audio');
     expect(() => api.alertAudioUrl(5)).toThrow();
+  });
+
+  it('relays the listening port: the page asks by window message, the port from main goes on to the page', () => {
+    const { sends, postPorts } = fake.current!.control;
+    const before = sends.length;
+    page.postMessage({ type: 'something else' }, '*');
+    page.postMessage('not even an object', '*');
+    expect(sends.length - before, 'other window messages reach nothing').toBe(0);
+    page.postMessage({ type: LISTEN_PORT_REQUEST }, '*');
+    expect(sends.slice(before)).toEqual([{ channel: LISTEN_PORT_CHANNEL, args: [] }]);
+
+    const { port1, port2 } = new MessageChannel();
+    try {
+      const posted = page.posted.length;
+      postPorts(LISTEN_PORT_CHANNEL, [port2]);
+      expect(page.posted.slice(posted)).toEqual([{ message: { type: LISTEN_PORT_GRANT }, origin: '*', transfer: [port2] }]);
+      // An answer without a port hands the page nothing.
+      postPorts(LISTEN_PORT_CHANNEL, []);
+      expect(page.posted.length).toBe(posted + 1);
+    } finally {
+      port1.close();
+    }
   });
 });

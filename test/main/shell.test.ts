@@ -4,11 +4,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { IPC_CALL, IPC_EVENT, MEDIA_SCHEME, type Alert, type CallReply, type Settings } from '../../electron/contract';
+import { BUS_RATE, DEFAULT_ARCHIVE_SETTINGS, IPC_CALL, IPC_EVENT, LISTEN_PORT_CHANNEL, MEDIA_SCHEME, type Alert, type CallReply, type Settings } from '../../electron/contract';
 import { CSP } from '../../electron/contract/csp';
 import { defaultSettings } from '../../electron/engine/settings-store';
 import { waitFor, within } from '../helpers/wait';
-import type { FakeElectron } from './fake-electron';
+import type { FakeElectron, FakeMessagePortMain } from './fake-electron';
 
 // Each launch gets a fresh fake: the mocked module's exports read whichever is current, since
 // vi.resetModules() re-runs electron/main but keeps the mocked module.
@@ -255,4 +255,62 @@ describe('the desktop shell with an alert', () => {
     await waitFor('exit after "Quit"', () => s.f.electron.app.exitCode !== null, 30_000);
     expect(logText(s)).toContain('"engine stopped"');
   }, 90_000);
+});
+
+describe('the desktop shell: listening, the archive and downloads', () => {
+  it('gives its own page a listening port that carries a source, and closes it with the window', async () => {
+    const s = await launch({
+      sources: [{ id: 'demo', name: 'Demo', uri: 'demo:?every=0', priority: 10, enabled: true }],
+      archive: { ...DEFAULT_ARCHIVE_SETTINGS, enabled: false },
+    });
+    const w = s.f.control.windows[0]!;
+    const wc = w.webContents;
+    const ask = s.f.control.ipcListeners.get(LISTEN_PORT_CHANNEL)! as (e: unknown) => void;
+    const other = s.f.control.newWebContents();
+    other.mainFrame.url = wc.getURL();
+    ask({ sender: other, senderFrame: other.mainFrame });
+    ask({ sender: wc, senderFrame: s.f.control.newFrame(wc.getURL(), wc.mainFrame) });
+    expect(other.posted, 'no port for another webContents').toEqual([]);
+    expect(wc.posted, 'no port for a subframe').toEqual([]);
+
+    ask({ sender: wc, senderFrame: wc.mainFrame });
+    expect(wc.posted).toHaveLength(1);
+    expect(wc.posted[0]!.channel).toBe(LISTEN_PORT_CHANNEL);
+    const port = wc.posted[0]!.ports[0] as FakeMessagePortMain;
+    const got: unknown[] = [];
+    port.on('message', (e: { data: unknown }) => got.push(e.data));
+    port.start();
+    port.postMessage({ t: 'start', id: 1, sourceId: 'demo' });
+    await waitFor('hello and 5 frames over the port', () => got.filter((m) => m instanceof ArrayBuffer).length >= 5, 20_000, { detail: () => JSON.stringify(got.filter((m) => !(m instanceof ArrayBuffer))) });
+    expect(got[0]).toEqual({ t: 'hello', id: 1, sourceId: 'demo', rate: BUS_RATE });
+
+    const closed = new Promise<void>((r) => port.once('close', () => r()));
+    w.destroy();
+    await within('the port to close with its webContents', closed, 10_000);
+  });
+
+  it('serves the archive on eas-media and saves downloads through the save dialog', async () => {
+    const s = await launch({ archive: { ...DEFAULT_ARCHIVE_SETTINGS, enabled: false } });
+    const media = s.f.control.protocolHandlers.get(MEDIA_SCHEME)!;
+    const r = await media(new Request(`${MEDIA_SCHEME}://archive/demo/segments?from=0&to=1000`));
+    expect(r.status).toBe(200);
+    expect(await r.json()).toMatchObject({ sourceId: 'demo', segments: [], gaps: [{ fromMs: 0, toMs: 1000 }] });
+    expect((await media(new Request(`${MEDIA_SCHEME}://archive/demo/audio/2020-01-01/000000.000Z.ogg`))).status).toBe(404);
+
+    const dialogs: unknown[] = [];
+    const item = {
+      cancelled: false,
+      getURL: () => 'blob:file:///8a1e-4c',
+      getFilename: () => 'demo-2026-12-01T03-00-00-000Z.wav',
+      setSaveDialogOptions: (o: unknown) => dialogs.push(o),
+      cancel() {
+        this.cancelled = true;
+      },
+      once: () => undefined,
+      getSavePath: () => '',
+    };
+    s.f.control.sessionListeners.emit('will-download', {}, item);
+    expect(dialogs).toEqual([expect.objectContaining({ defaultPath: '/fake-home/downloads/demo-2026-12-01T03-00-00-000Z.wav' })]);
+    expect(item.cancelled).toBe(false);
+  });
 });

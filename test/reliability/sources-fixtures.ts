@@ -1,7 +1,7 @@
 // Shared parts of the source reliability tests: programme audio with and without an alert,
 // the ffmpeg children of this process as /proc shows them, and a watcher that records every
 // state a source showed and every header the engine decoded.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { DecoderEvent, SourceStatus } from '../../electron/contract';
 import { StationAudio } from '../../electron/core/demo/station-audio';
 import { encodeSame } from '../../electron/core/same';
@@ -37,24 +37,7 @@ export function programmeWithAlert(header: string, beforeS: number, afterS: numb
   return out;
 }
 
-/** Pids of this process's ffmpeg children whose command line contains `needle` (from /proc). */
-export function ffmpegChildren(needle: string): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      // The command name in stat is in parentheses and may hold spaces: the ppid follows the last ')'.
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid !== process.pid) continue;
-      const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
-      if (/ffmpeg/.test(cmd[0] ?? '') && cmd.some((a) => a.includes(needle))) pids.push(Number(name));
-    } catch {
-      // gone between readdir and read
-    }
-  }
-  return pids;
-}
+export { ffmpegChildren } from '../helpers/processes';
 
 /** /proc/PID disappears only once the process is reaped. */
 export function alive(pid: number): boolean {

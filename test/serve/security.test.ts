@@ -193,7 +193,7 @@ describe('held sockets cannot exhaust descriptors', () => {
       port: 0,
       token: TOKEN,
       rendererDir: uiDir,
-      limits: { headersTimeoutMs: 400, requestTimeoutMs: 800, checkIntervalMs: 100, maxPerClient: 4, maxTotal: 100 },
+      limits: { headersTimeoutMs: 400, requestTimeoutMs: 800, checkIntervalMs: 100, maxPerClient: 4, maxTotal: 100, pingIntervalMs: 100 },
     });
   });
   afterAll(async () => {
@@ -223,6 +223,40 @@ describe('held sockets cannot exhaust descriptors', () => {
     for (const s of held) s.destroy();
     await waitFor('the held sockets to be released', () => server.openConnections() === 0);
     expect((await fetch(`http://127.0.0.1:${server.port}/api/health`)).status).toBe(200);
+  });
+});
+
+describe('half-open WebSocket clients', () => {
+  let te: TestEngine;
+  let server: RunningServer;
+  const uiDir = mkdtempSync(join(tmpdir(), 'eas-sec-ping-'));
+  beforeAll(async () => {
+    writeFileSync(join(uiDir, 'index.html'), '<!doctype html><title>console</title>');
+    te = await startTestEngine({ sources: [] });
+    server = await startServer({ engine: te.engine, host: '127.0.0.1', port: 0, token: TOKEN, rendererDir: uiDir, limits: { pingIntervalMs: 100 } });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await te?.cleanup();
+    rmSync(uiDir, { recursive: true, force: true });
+  });
+
+  it('a client that stops answering pings is dropped; one that answers stays', async () => {
+    const origin = `http://127.0.0.1:${server.port}`;
+    const url = `ws://127.0.0.1:${server.port}/ws?token=${TOKEN}`;
+    // autoPong: false is a peer that is gone (asleep, unplugged) while its socket looks open.
+    const gone = await tryWs(url, { origin, autoPong: false });
+    const alive = await tryWs(url, { origin });
+    if (!('ws' in gone) || !('ws' in alive)) throw new Error(`the WebSockets were refused: ${JSON.stringify([gone, alive])}`);
+    let pings = 0;
+    alive.ws.on('ping', () => pings++);
+    const closed = new Promise<number>((resolve) => gone.ws.once('close', (code) => resolve(code)));
+    await waitFor('the server to drop the client that does not answer pings', () => gone.ws.readyState === WebSocket.CLOSED, 10_000);
+    expect(await closed).toBe(1006);
+    // Several rounds later the answering client is still there.
+    await waitFor('four pings to the answering client', () => pings >= 4, 10_000);
+    expect(alive.ws.readyState).toBe(WebSocket.OPEN);
+    alive.ws.close();
   });
 });
 

@@ -20,7 +20,7 @@ import { createBurstDemod, type DemodulatedBurst } from './burst-demod';
 import { carrierUpdate, createCarrier, type CarrierState } from './carrier';
 import { createDownconverter, downconvert, downconverterPowerGain, DOWNCONVERTER_CHUNK, type DownconverterState } from './downconverter';
 import type { LinkState, SameEvent } from './events';
-import { createFramer, framerBit, framerFlush, isFraming, isReadingCleanly, isSameChar, type Burst, type BurstKind, type FramerCallbacks, type FramerState } from './framer';
+import { createFramer, framerBit, framerFlush, isCredibleBurst, isFraming, isReadingCleanly, isSameChar, type Burst, type BurstKind, type FramerCallbacks, type FramerState } from './framer';
 import { createFskDemod, fskDemod, type FskDemodState } from './fsk-demod';
 import { ACQUIRE_GAINS, createSymbolTiming, recoverSymbol, setTimingGains, TRACK_GAINS, type SymbolTimingState } from './symbol-timing';
 
@@ -214,7 +214,8 @@ export class SameReceiver {
 
   private onBurst(b: Burst): void {
     const sample = Math.max(0, Math.round(b.startSample));
-    this.onEvent({ type: 'burst', sample, text: burstText(b.bytes.subarray(0, b.textLength)), bitErrorEstimate: estimateBitErrorRate(b.soft) });
+    // The operator sees burst events; one from a weak sync on programme audio would be a small lie.
+    if (isCredibleBurst(b)) this.onEvent({ type: 'burst', sample, text: burstText(b.bytes.subarray(0, b.textLength)), bitErrorEstimate: estimateBitErrorRate(b.soft) });
     // Bursts reach the assembler through their capture (burst-capture.ts), which decides whether an
     // EOM is one and demodulates headers whole.
     captureHard(this.captures, { ...b, startSample: sample, endSample: Math.round(b.endSample) });

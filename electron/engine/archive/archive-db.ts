@@ -23,6 +23,11 @@ const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX segments_by_time ON segments (source_id, start_utc);
    CREATE INDEX segments_by_age ON segments (start_utc);`,
+  // Checks the engine owes an index written by an older version, done once in the background
+  // and then deleted. 'closed-lengths': a segment whose writing failed was closed with the
+  // samples pushed, not what reached the file, so its row claims audio the file lacks.
+  `CREATE TABLE pending_repairs (what TEXT PRIMARY KEY);
+   INSERT INTO pending_repairs VALUES ('closed-lengths');`,
 ];
 
 export const ARCHIVE_SCHEMA_VERSION = MIGRATIONS.length;

@@ -89,6 +89,8 @@ export class ArchiveIndex {
       openRows: db.prepare(`SELECT * FROM segments WHERE state = 'open' ORDER BY start_utc`),
       byName: db.prepare(`SELECT * FROM segments WHERE source_id = ? AND name = ?`),
       remove: db.prepare(`DELETE FROM segments WHERE id = ?`),
+      pending: db.prepare(`SELECT what FROM pending_repairs ORDER BY what`),
+      repaired: db.prepare(`DELETE FROM pending_repairs WHERE what = ?`),
       sources: db.prepare(`SELECT source_id AS id, COUNT(*) AS n, SUM(bytes) AS bytes, MIN(start_utc) AS first, MAX(start_utc + samples * 1000.0 / sample_rate) AS last FROM segments GROUP BY source_id ORDER BY source_id`),
     } as const;
   }
@@ -145,6 +147,15 @@ export class ArchiveIndex {
 
   sources(): Array<{ id: string; n: number; bytes: number; first: number; last: number }> {
     return this.stmts.sources.all() as Array<{ id: string; n: number; bytes: number; first: number; last: number }>;
+  }
+
+  /** The one-off repairs this index still needs (archive-db.ts says which exist). */
+  pendingRepairs(): string[] {
+    return (this.stmts.pending.all() as Array<{ what: string }>).map((r) => r.what);
+  }
+
+  repairDone(what: string): void {
+    this.stmts.repaired.run(what);
   }
 
   close(): void {

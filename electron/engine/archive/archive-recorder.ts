@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdirSync, statfsSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync, statfsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ArchiveStatus } from '../../contract/archive';
 import { OverviewAccumulator } from '../../core/archive/overview';
@@ -6,6 +6,7 @@ import { segmentName } from '../../core/archive/segment-name';
 import { f32ToS16 } from '../../core/dsp/pcm16';
 import { ArchiveIndex } from './archive-index';
 import { ArchiveWriteError, SegmentEncoder, classifyWriteFailure } from './segment-encoder';
+import { oggOpusSamples } from './ogg-length';
 import { probeSegment } from './segment-probe';
 
 /** What a source worker needs to archive its bus (plain data: it crosses to the worker). */
@@ -51,6 +52,34 @@ function whyUnwritable(dir: string): unknown {
 function indexFailure(err: unknown, doing: string): ArchiveWriteError {
   const named = classifyWriteFailure(err, ARCHIVE_INDEX_FILE);
   return named.code === 'archive_encoder_failed' ? new ArchiveWriteError('archive_index_failed', `the archive index cannot be ${doing}: ${(err as Error).message}`) : named;
+}
+
+/**
+ * Closes a row with what its file holds, decoded. When the decoder yields nothing (ffmpeg
+ * itself failing, as on the disk that just failed) the file's Ogg pages still say how long it
+ * is: the row keeps that length and the levels it had, rather than being dropped with its
+ * audio. Only a file that holds no audio by either count loses its row.
+ */
+async function closeRowFromFile(
+  index: ArchiveIndex,
+  id: number,
+  file: string,
+  rate: number,
+  ffmpeg: string | null | undefined,
+  levels: { peak: Uint8Array; rms: Uint8Array },
+): Promise<void> {
+  const probed = await probeSegment(file, rate, ffmpeg);
+  if (probed && probed.samples > 0) {
+    index.updateSegment(id, probed.samples, probed.bytes, probed.peak, probed.rms, 'closed');
+    return;
+  }
+  const paged = oggOpusSamples(file, rate);
+  if (!paged) {
+    index.remove(id);
+    return;
+  }
+  const seconds = Math.ceil(paged / rate);
+  index.updateSegment(id, paged, statSync(file).size, levels.peak.subarray(0, seconds), levels.rms.subarray(0, seconds), 'closed');
 }
 
 interface OpenSegment {
@@ -100,9 +129,7 @@ export class ArchiveRecorder {
       if (!index) return;
       for (const row of index.openSegments()) {
         if (row.sourceId !== this.opts.sourceId) continue;
-        const probed = await probeSegment(join(this.opts.root, row.sourceId, row.name), row.sampleRate, this.opts.ffmpeg);
-        if (!probed || probed.samples === 0) index.remove(row.id);
-        else index.updateSegment(row.id, probed.samples, probed.bytes, probed.peak, probed.rms, 'closed');
+        await closeRowFromFile(index, row.id, join(this.opts.root, row.sourceId, row.name), row.sampleRate, this.opts.ffmpeg, row);
       }
     })().catch((err: Error) => this.opts.onLog('warn', `${this.opts.sourceId}: archive recovery failed: ${err.message}`));
     return this.recovered;
@@ -236,10 +263,8 @@ export class ArchiveRecorder {
    * whole segments on a loaded machine), and the player and exports trust the row's length.
    */
   private async closeFromFile(seg: OpenSegment): Promise<void> {
-    const probed = await probeSegment(join(this.opts.root, this.opts.sourceId, seg.name), this.opts.sampleRate, this.opts.ffmpeg);
     try {
-      if (!probed || probed.samples === 0) this.index?.remove(seg.id);
-      else this.index?.updateSegment(seg.id, probed.samples, probed.bytes, probed.peak, probed.rms, 'closed');
+      if (this.index) await closeRowFromFile(this.index, seg.id, join(this.opts.root, this.opts.sourceId, seg.name), this.opts.sampleRate, this.opts.ffmpeg, seg.overview.snapshot());
     } catch {
       // The index is on the same failing disk: recovery at the next start closes the row.
     }

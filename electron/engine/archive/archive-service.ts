@@ -8,7 +8,7 @@ import { exportRange, type ExportOptions, type ExportRun } from './archive-expor
 import { ArchiveIndex, durationMs, toContractSegment } from './archive-index';
 import { ARCHIVE_INDEX_FILE, type WorkerArchiveConfig } from './archive-recorder';
 import { runRetention, type RetentionResult } from './archive-retention';
-import { verifyArchive, type VerifyReport } from './archive-verify';
+import { repairArchive, verifyArchive, type RepairResult, type VerifyReport } from './archive-verify';
 
 const DAY_MS = 86_400_000;
 const RETENTION_EVERY_MS = 10 * 60_000;
@@ -35,9 +35,12 @@ export function archiveRoot(dataDir: string, s: ArchiveSettings): string {
  */
 export class ArchiveService {
   private index: ArchiveIndex | null = null;
+  /** The root `index` was opened in (the archive directory is a setting). */
+  private indexRoot: string | null = null;
   private readonly statuses = new Map<string, ArchiveStatus>();
   private timer: NodeJS.Timeout | null = null;
   private readonly now: () => number;
+  private stopped = false;
 
   constructor(private readonly opts: ArchiveServiceOptions) {
     this.now = opts.now ?? Date.now;
@@ -55,14 +58,24 @@ export class ArchiveService {
   }
 
   start(): void {
+    this.stopped = false;
     this.timer = setInterval(() => this.retain(), RETENTION_EVERY_MS);
     this.timer.unref();
-    setTimeout(() => this.retain(), 5000).unref();
+    setTimeout(() => {
+      this.retain();
+      void this.repairPending();
+    }, 5000).unref();
+  }
+
+  /** Archive settings were saved: smaller limits apply now, not at the next pass. */
+  settingsChanged(before: ArchiveSettings, after: ArchiveSettings): void {
+    if (before.maxAgeDays !== after.maxAgeDays || before.maxTotalMB !== after.maxTotalMB || before.dir !== after.dir) setImmediate(() => this.retain());
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.stopped = true;
     this.index?.close();
     this.index = null;
   }
@@ -82,7 +95,13 @@ export class ArchiveService {
 
   /** The index, opened on first use (a missing archive is an empty one). */
   idx(): ArchiveIndex {
-    this.index ??= new ArchiveIndex(join(this.root, ARCHIVE_INDEX_FILE));
+    const root = this.root;
+    if (this.index && this.indexRoot !== root) {
+      this.index.close();
+      this.index = null;
+    }
+    this.index ??= new ArchiveIndex(join(root, ARCHIVE_INDEX_FILE));
+    this.indexRoot = root;
     return this.index;
   }
 
@@ -114,6 +133,40 @@ export class ArchiveService {
 
   verify(deep = false): Promise<VerifyReport> {
     return verifyArchive(this.idx(), this.root, { deep, ffmpeg: this.opts.settings.get().ffmpegPath });
+  }
+
+  /** Sets the rows verify found wrong from their files (`eas-console archive verify --repair`). */
+  async repair(report: VerifyReport): Promise<RepairResult> {
+    return repairArchive(this.idx(), this.root, report, { ffmpeg: this.opts.settings.get().ffmpegPath });
+  }
+
+  /**
+   * The one-off repairs an index from an older version still needs, in the background after
+   * start: 'closed-lengths' sets rows that claim more audio than their file holds (an older
+   * version closed a failed segment with the samples pushed) from the file. Logged, never thrown.
+   */
+  async repairPending(): Promise<RepairResult | null> {
+    try {
+      const index = this.idx();
+      if (!index.pendingRepairs().includes('closed-lengths')) return null;
+      const found = await verifyArchive(index, this.root, { ffmpeg: this.opts.settings.get().ffmpegPath });
+      if (this.stopped) return null;
+      // Only the lengths: a missing file or another size is reported by verify, and left to --repair.
+      const r = await repairArchive(index, this.root, { ...found, missing: [], sizeMismatch: [], lengthMismatch: [] }, {
+        ffmpeg: this.opts.settings.get().ffmpegPath,
+        shouldStop: () => this.stopped,
+      });
+      if (this.stopped) return null;
+      if (r.failed.length === 0) index.repairDone('closed-lengths');
+      const n = r.fixed.length + r.removed.length;
+      if (n > 0 || r.failed.length > 0) {
+        this.opts.logEvent(r.failed.length ? 'warn' : 'info', `archive: set ${n} segment lengths from their files (an older version indexed them too long)${r.failed.length ? `; ${r.failed.length} could not be decoded, tried again at the next start` : ''}`);
+      }
+      return r;
+    } catch (err) {
+      this.opts.logEvent('warn', `archive index repair failed: ${(err as Error).message}`);
+      return null;
+    }
   }
 
   /** One retention pass; failures are logged, never thrown (the next pass tries again). */

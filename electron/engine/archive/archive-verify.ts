@@ -1,7 +1,8 @@
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseSegmentName } from '../../core/archive/segment-name';
 import type { ArchiveIndex } from './archive-index';
+import { oggOpusSamples } from './ogg-length';
 import { probeSegment } from './segment-probe';
 
 export interface VerifyReport {
@@ -13,6 +14,12 @@ export interface VerifyReport {
   sizeMismatch: string[];
   /** Decoded length differs from the index by more than the tolerance, 100 ms unless told (deep only). */
   lengthMismatch: string[];
+  /**
+   * Closed, but the index claims more audio than the file's pages hold (by the tolerance): the
+   * player and exports would wait on audio that is not there. Checked without decoding, so also
+   * without --deep; `repairArchive` sets them from the file.
+   */
+  tooLong: string[];
   /** Segment files the index does not know. */
   orphans: string[];
   /** Still being written (normal while the engine runs). */
@@ -30,7 +37,8 @@ export const LENGTH_TOLERANCE_S = 0.1;
 /** The index against the files: every row's file there with its size (and, deep, its length), every file indexed. */
 export async function verifyArchive(index: ArchiveIndex, root: string, opts: { deep?: boolean; toleranceS?: number; ffmpeg?: string | null } = {}): Promise<VerifyReport> {
   const rows = index.all();
-  const report: VerifyReport = { consistent: true, segments: rows.length, missing: [], sizeMismatch: [], lengthMismatch: [], orphans: [], open: [] };
+  const report: VerifyReport = { consistent: true, segments: rows.length, missing: [], sizeMismatch: [], lengthMismatch: [], tooLong: [], orphans: [], open: [] };
+  const tolerance = opts.toleranceS ?? LENGTH_TOLERANCE_S;
   const known = new Set<string>();
   for (const r of rows) {
     const rel = `${r.sourceId}/${r.name}`;
@@ -48,17 +56,69 @@ export async function verifyArchive(index: ArchiveIndex, root: string, opts: { d
       continue;
     }
     if (size !== r.bytes) report.sizeMismatch.push(rel);
+    const held = oggOpusSamples(file, r.sampleRate);
+    if (held !== null && r.samples - held > tolerance * r.sampleRate) report.tooLong.push(rel);
     if (opts.deep) {
       const p = await probeSegment(file, r.sampleRate, opts.ffmpeg);
-      if (!p || Math.abs(p.samples - r.samples) > (opts.toleranceS ?? LENGTH_TOLERANCE_S) * r.sampleRate) report.lengthMismatch.push(rel);
+      if (!p || Math.abs(p.samples - r.samples) > tolerance * r.sampleRate) report.lengthMismatch.push(rel);
     }
   }
   for (const file of listSegmentFiles(root)) {
     const rel = relative(root, file);
     if (!known.has(rel)) report.orphans.push(rel);
   }
-  report.consistent = report.missing.length + report.sizeMismatch.length + report.lengthMismatch.length + report.orphans.length === 0;
+  report.consistent = report.missing.length + report.sizeMismatch.length + report.lengthMismatch.length + report.tooLong.length + report.orphans.length === 0;
   return report;
+}
+
+export interface RepairResult {
+  /** Rows whose length, size and levels were set from their file. */
+  fixed: string[];
+  /** Rows dropped: the file is gone or holds no audio. */
+  removed: string[];
+  /** Left as they were: the file could not be decoded (ffmpeg missing or failing), so its length is not known. */
+  failed: string[];
+}
+
+/**
+ * Sets what `report` found wrong from the files: a row claiming more (or other) audio than its
+ * file, or another size, takes the file's decoded length, size and levels; a row whose file is
+ * gone or empty is dropped (an empty file with it). Orphan files are left alone: a file the
+ * index does not know may be one a writer is about to index. Rows still open are never touched.
+ */
+export async function repairArchive(index: ArchiveIndex, root: string, report: VerifyReport, opts: { ffmpeg?: string | null; shouldStop?: () => boolean } = {}): Promise<RepairResult> {
+  const out: RepairResult = { fixed: [], removed: [], failed: [] };
+  const split = (rel: string): [string, string] => {
+    const i = rel.indexOf('/');
+    return [rel.slice(0, i), rel.slice(i + 1)];
+  };
+  for (const rel of report.missing) {
+    const row = index.byName(...split(rel));
+    if (!row || row.state !== 'closed' || existsSync(join(root, row.sourceId, row.name))) continue;
+    index.remove(row.id);
+    out.removed.push(rel);
+  }
+  for (const rel of new Set([...report.tooLong, ...report.lengthMismatch, ...report.sizeMismatch])) {
+    // The engine stopping closes the index: the rest waits for the next start.
+    if (opts.shouldStop?.()) break;
+    const row = index.byName(...split(rel));
+    if (!row || row.state !== 'closed') continue;
+    const file = join(root, row.sourceId, row.name);
+    const probed = await probeSegment(file, row.sampleRate, opts.ffmpeg);
+    if (opts.shouldStop?.()) break;
+    if (probed && probed.samples > 0) {
+      index.updateSegment(row.id, probed.samples, probed.bytes, probed.peak, probed.rms, 'closed');
+      out.fixed.push(rel);
+    } else if (oggOpusSamples(file, row.sampleRate) === 0) {
+      // Its pages agree there is no audio: not a decoder that failed to run.
+      index.remove(row.id);
+      rmSync(file, { force: true });
+      out.removed.push(rel);
+    } else {
+      out.failed.push(rel);
+    }
+  }
+  return out;
 }
 
 /** Every SOURCE/YYYY-MM-DD/*.ogg under the root. */

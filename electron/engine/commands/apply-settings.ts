@@ -9,8 +9,10 @@ export interface SettingsTargets {
   program: ProgramMonitor;
   streams: StreamManager;
   icecast: IcecastService;
-  /** Sources of this run only (serve --source): settings do not stop them. */
+  /** Sources of this run only (serve --source): settings do not stop them (archive settings still reach them). */
   pinned: ReadonlySet<string>;
+  /** The archive's retention, which reads its limits at each pass. */
+  archive?: { settingsChanged(before: Settings['archive'], after: Settings['archive']): void };
   sourcesChanged(): void;
 }
 
@@ -20,5 +22,6 @@ export async function applySettings(t: SettingsTargets, before: Settings, after:
   t.program.configure(after.failover, t.registry.priorityOrder());
   if (JSON.stringify(before.streams) !== JSON.stringify(after.streams)) t.streams.configure(after.streams);
   if (JSON.stringify(before.icecast) !== JSON.stringify(after.icecast)) await t.icecast.apply();
+  t.archive?.settingsChanged(before.archive, after.archive);
   t.sourcesChanged();
 }

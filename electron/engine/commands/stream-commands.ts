@@ -50,7 +50,7 @@ export class StreamCommands {
       throw new ContractError('invalid_settings', `no source "${stream.sourceId}"`, 'stream.sourceId');
     }
     const key = streamPasswordKey(stream.id);
-    const pw = password ?? secrets.get(key) ?? icecast.managedSourcePassword(stream.host, stream.port);
+    const pw = password ?? secrets.get(key) ?? streams.sharedPassword(stream) ?? icecast.managedSourcePassword(stream.host, stream.port);
     if (!pw) {
       throw new ContractError('invalid_settings', `stream "${stream.id}" needs the server's source password`, 'password');
     }

@@ -25,6 +25,14 @@ export class ProblemBoard {
     if (this.byCode.delete(keyOf(code, scope))) this.changed();
   }
 
+  /** Clears every problem about `scope` (a source that was removed: nobody can fix it now). */
+  clearScope(scope: string): void {
+    const suffix = `\u0000${scope}`;
+    let any = false;
+    for (const key of [...this.byCode.keys()]) if (key.endsWith(suffix) && this.byCode.delete(key)) any = true;
+    if (any) this.changed();
+  }
+
   has(code: string, scope?: string): boolean {
     return this.byCode.has(keyOf(code, scope));
   }

@@ -264,6 +264,20 @@ export class StreamManager extends EventEmitter<StreamManagerEvents> {
 
   // ---- internals --------------------------------------------------------------------------
 
+  /**
+   * The source password another of our streams already uses on the same server and user: a
+   * rendition added to a source in one step needs no password typed again.
+   */
+  sharedPassword(c: Pick<StreamConfig, 'id' | 'host' | 'port' | 'username'>): string | null {
+    for (const e of this.entries.values()) {
+      const o = e.config;
+      if (o.id === c.id || o.host !== c.host || o.port !== c.port || (o.username ?? 'source') !== (c.username ?? 'source')) continue;
+      const pw = this.password(e);
+      if (pw !== null) return pw;
+    }
+    return null;
+  }
+
   private password(e: Entry): string | null {
     return e.oneRunPassword ?? this.opts.secrets.get(streamPasswordKey(e.config.id));
   }
@@ -273,6 +287,31 @@ export class StreamManager extends EventEmitter<StreamManagerEvents> {
   }
 
   private statusOf(e: Entry): StreamStatus {
+    // The configured bitrate is known before the first measurement: a player choosing a rendition needs it at once.
+    const relays = this.relays.get(e.config.id) ?? 0;
+    return { ...this.currentStatus(e), configuredKbps: e.config.bitrateKbps, consoleListeners: relays };
+  }
+
+  private readonly relays = new Map<string, number>();
+
+  /**
+   * The console's own player relays a mount (serve's /api/listen, Electron's eas-media://listen):
+   * Icecast counts that connection as a listener, so the tile says how many of the count are
+   * ours rather than passing the console off as audience. Returns the release for its end.
+   */
+  relayOpened(streamId: string): () => void {
+    this.relays.set(streamId, (this.relays.get(streamId) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const n = (this.relays.get(streamId) ?? 1) - 1;
+      if (n > 0) this.relays.set(streamId, n);
+      else this.relays.delete(streamId);
+    };
+  }
+
+  private currentStatus(e: Entry): StreamStatus {
     if (e.listenersAt !== null && this.now() - e.listenersAt > (this.opts.listenerMaxAgeMs?.() ?? DEFAULT_LISTENER_MAX_AGE_MS)) {
       // Nobody has told us the counts for a while: whatever they were is not known now.
       e.listeners = e.peak = e.listenersAt = null;

@@ -1,30 +1,23 @@
-import { LISTEN_CLOSE, LISTEN_HEADER_BYTES, listenPath, type ListenHello } from '@contract';
+import { LISTEN_CLOSE, LISTEN_HEADER_BYTES } from '@contract';
+import { openListen, type ListenTransport, type OpenListen } from '../store/actions';
 import workletUrl from './listen-worklet.ts?worker&url';
 import type { ToWorklet, WorkletStats } from './listen-messages';
 
 export interface DirectPlayerEvents {
   stats(stats: WorkletStats): void;
-  /** The socket closed (source stopped, unknown, or the engine went away); `retry` when trying again makes sense. */
+  /** The listen ended (source stopped, unknown, or the engine went away); `retry` when trying again makes sense. */
   ended(reason: string, retry: boolean): void;
 }
 
-/** ws(s)://host/ws/listen?source=ID, carrying the page's ?token= as the main socket does. */
-function listenUrl(sourceId: string): string {
-  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const url = new URL(listenPath(sourceId), `${proto}//${location.host}/`);
-  const token = new URLSearchParams(location.search).get('token');
-  if (token) url.searchParams.set('token', token);
-  return url.toString();
-}
-
 /**
- * The direct path: the engine's bus PCM over a binary WebSocket into an AudioWorklet with a
- * jitter buffer. The AudioContext runs at the bus rate, so nothing resamples here (the
- * browser converts to the device once); the worklet absorbs network jitter and clock drift.
+ * The direct path: the engine's bus PCM (a WebSocket in serve mode, a MessagePort in Electron:
+ * api/listen-transport.ts) into an AudioWorklet with a jitter buffer. The AudioContext runs at
+ * the bus rate, so nothing resamples here (the browser converts to the device once); the
+ * worklet absorbs network jitter and clock drift.
  */
 export class DirectPlayer {
   private readonly gain: GainNode;
-  private ws: WebSocket | null = null;
+  private transport: ListenTransport | null = null;
   private stopped = false;
 
   private constructor(
@@ -32,22 +25,23 @@ export class DirectPlayer {
     private readonly node: AudioWorkletNode,
     private readonly sourceId: string,
     private readonly events: DirectPlayerEvents,
+    open: OpenListen,
   ) {
     this.gain = ctx.createGain();
     node.connect(this.gain).connect(ctx.destination);
     node.port.onmessage = (e: MessageEvent<WorkletStats>) => {
       if (e.data.type === 'stats') this.events.stats(e.data);
     };
-    this.open();
+    this.open(open);
   }
 
-  static async start(sourceId: string, busRate: number, events: DirectPlayerEvents): Promise<DirectPlayer> {
+  static async start(sourceId: string, busRate: number, events: DirectPlayerEvents, open: OpenListen = openListen): Promise<DirectPlayer> {
     const ctx = new AudioContext({ sampleRate: busRate, latencyHint: 'interactive' });
     try {
       await ctx.audioWorklet.addModule(workletUrl);
       const node = new AudioWorkletNode(ctx, 'eas-listen', { numberOfInputs: 0, outputChannelCount: [1] });
       if (ctx.state === 'suspended') await ctx.resume();
-      return new DirectPlayer(ctx, node, sourceId, events);
+      return new DirectPlayer(ctx, node, sourceId, events, open);
     } catch (err) {
       void ctx.close();
       throw err;
@@ -66,29 +60,26 @@ export class DirectPlayer {
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
-    this.ws?.close();
+    this.transport?.close();
     this.node.disconnect();
     void this.ctx.close();
   }
 
-  private open(): void {
-    const ws = new WebSocket(listenUrl(this.sourceId));
-    ws.binaryType = 'arraybuffer';
-    this.ws = ws;
-    ws.onmessage = (e: MessageEvent<ArrayBuffer | string>) => {
-      if (typeof e.data === 'string') {
-        const hello = JSON.parse(e.data) as ListenHello;
-        if (hello.rate !== this.ctx.sampleRate) this.events.ended(`the engine sends ${hello.rate} Hz, the player expected ${this.ctx.sampleRate}`, false);
-        return;
-      }
-      const msg: ToWorklet = { type: 'frame', frame: e.data, headerBytes: LISTEN_HEADER_BYTES };
-      this.node.port.postMessage(msg, [e.data]);
-    };
-    ws.onclose = (e) => {
-      if (this.stopped) return;
-      const reason =
-        e.code === LISTEN_CLOSE.unknownSource ? 'this source is not running' : e.code === LISTEN_CLOSE.ended ? 'the source stopped' : 'the connection to the engine closed';
-      this.events.ended(reason, e.code !== LISTEN_CLOSE.unknownSource);
-    };
+  private open(open: OpenListen): void {
+    this.transport = open(this.sourceId, {
+      hello: (rate) => {
+        if (rate !== this.ctx.sampleRate) this.events.ended(`the engine sends ${rate} Hz, the player expected ${this.ctx.sampleRate}`, false);
+      },
+      frame: (frame) => {
+        const msg: ToWorklet = { type: 'frame', frame, headerBytes: LISTEN_HEADER_BYTES };
+        this.node.port.postMessage(msg, [frame]);
+      },
+      closed: (code) => {
+        if (this.stopped) return;
+        const reason =
+          code === LISTEN_CLOSE.unknownSource ? 'this source is not running' : code === LISTEN_CLOSE.ended ? 'the source stopped' : 'the connection to the engine closed';
+        this.events.ended(reason, code !== LISTEN_CLOSE.unknownSource);
+      },
+    });
   }
 }

@@ -1,7 +1,18 @@
+import { MIN_WINDOW_MS, throughputEstimate } from './pick-mount';
+
+/**
+ * A mount through the console's relay: serve's /api/listen, relative to the page like every
+ * media URL, or the desktop app's eas-media://listen (main/media-protocol.ts).
+ */
+export const mountUrl = (streamId: string): string =>
+  typeof window !== 'undefined' && window.eas ? `eas-media://listen/${encodeURIComponent(streamId)}` : `api/listen/${encodeURIComponent(streamId)}`;
+
 export interface IcecastPlayerEvents {
   /** Peak of what plays (0..1), a few times a second. */
   level(peak: number): void;
   playing(): void;
+  /** The element ran out of audio after it had started (an underrun): the rendition may not fit the link. */
+  stalled(): void;
   /** The mount stopped delivering (network error, Icecast gone, mount ended). */
   failed(reason: string): void;
 }
@@ -9,6 +20,11 @@ export interface IcecastPlayerEvents {
 const METER_MS = 200;
 /** No new audio for this long while playing is a dropped mount, even if the element just waits. */
 const STALL_MS = 4000;
+/**
+ * Waiting this long for data after playing is an underrun worth a lower rendition; a shorter
+ * wait is the element's own rebuffering at the live edge, which a lower bitrate would not cure.
+ */
+const STALL_REPORT_MS = 400;
 
 /**
  * The Icecast path: the mount through serve's /api/listen/<streamId> relay (same origin, so
@@ -25,13 +41,18 @@ export class IcecastPlayer {
   private lastProgressAt = 0;
   private stopped = false;
   private started = false;
+  /** When the element began waiting for data after it had played, or null while it plays. */
+  private waitingSince: number | null = null;
+  private stallReported = false;
 
   constructor(
     readonly streamId: string,
     private readonly events: IcecastPlayerEvents,
   ) {
     this.audio.preload = 'none';
-    this.audio.src = `api/listen/${encodeURIComponent(streamId)}`;
+    // eas-media: is another origin for the desktop page: without CORS mode the analyser would hear silence.
+    if (window.eas) this.audio.crossOrigin = 'anonymous';
+    this.audio.src = mountUrl(streamId);
     const node = this.ctx.createMediaElementSource(this.audio);
     this.analyser = this.ctx.createAnalyser();
     this.analyser.fftSize = 2048;
@@ -39,8 +60,13 @@ export class IcecastPlayer {
     node.connect(this.analyser).connect(this.ctx.destination);
     this.audio.addEventListener('playing', () => {
       this.started = true;
+      this.waitingSince = null;
+      this.stallReported = false;
       this.lastProgressAt = performance.now();
       this.events.playing();
+    });
+    this.audio.addEventListener('waiting', () => {
+      if (this.started) this.waitingSince ??= performance.now();
     });
     this.audio.addEventListener('error', () => this.fail('the mount could not be played'));
     this.audio.addEventListener('ended', () => this.fail('the mount ended'));
@@ -77,6 +103,10 @@ export class IcecastPlayer {
     this.events.level(peak);
     if (!this.started) return;
     const now = performance.now();
+    if (this.waitingSince !== null && !this.stallReported && now - this.waitingSince >= STALL_REPORT_MS) {
+      this.stallReported = true;
+      this.events.stalled();
+    }
     if (this.audio.currentTime !== this.lastTime) {
       this.lastTime = this.audio.currentTime;
       this.lastProgressAt = now;
@@ -89,5 +119,56 @@ export class IcecastPlayer {
     if (this.stopped) return;
     this.stop();
     this.events.failed(reason);
+  }
+}
+
+const CONNECT_MS = 5000;
+
+export interface ProbeOptions {
+  /** Stop once this many bits/s are measured: every rendition fits, more says nothing new. */
+  enoughBps: number;
+  /** Stop after this long whatever was measured (ms after the response began). */
+  maxMs: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Measures what the link delivers from one mount: reads the relay's response for a moment
+ * (Icecast's burst-on-connect, then real time) and estimates bits/s from the chunks'
+ * arrival (throughputEstimate). One short extra Icecast client while it runs. Null when the
+ * mount gave nothing.
+ */
+export async function probeThroughput(streamId: string, o: ProbeOptions): Promise<number | null> {
+  const ctl = new AbortController();
+  const abort = (): void => ctl.abort();
+  o.signal?.addEventListener('abort', abort);
+  /** The relay connects to Icecast first; then the reading itself is bounded by maxMs. */
+  let timer = setTimeout(abort, CONNECT_MS);
+  const chunks: Array<{ at: number; total: number }> = [];
+  try {
+    const res = await fetch(mountUrl(streamId), { signal: ctl.signal, cache: 'no-store' });
+    if (!res.ok || !res.body) return null;
+    const t0 = performance.now();
+    clearTimeout(timer);
+    timer = setTimeout(abort, o.maxMs);
+    const reader = res.body.getReader();
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      const at = performance.now() - t0;
+      chunks.push({ at, total });
+      if (at >= o.maxMs) break;
+      if (at >= MIN_WINDOW_MS && (throughputEstimate(chunks) ?? 0) >= o.enoughBps) break;
+    }
+    return throughputEstimate(chunks);
+  } catch {
+    return chunks.length ? throughputEstimate(chunks) : null;
+  } finally {
+    clearTimeout(timer);
+    o.signal?.removeEventListener('abort', abort);
+    // Ends the relay's response, and with it serve's Icecast client.
+    ctl.abort();
   }
 }

@@ -2,9 +2,9 @@ import { create } from 'zustand';
 import { BUS_RATE, type StreamStatus } from '@contract';
 import { useConsole } from '../store/console-store';
 import { DirectPlayer } from './direct-player';
-import { IcecastPlayer } from './icecast-player';
+import { IcecastPlayer, probeThroughput } from './icecast-player';
 import type { WorkletStats } from './listen-messages';
-import { pickListenMount } from './pick-mount';
+import { autoPick, FIT_SHARE, liveRenditions, STALL_MEMORY_MS, STEP_UP_HOLD_MS, type StallRecord } from './pick-mount';
 
 export type ListenPath = 'direct' | 'icecast';
 export type ListenChoice = 'auto' | 'direct' | { streamId: string };
@@ -19,6 +19,10 @@ export interface ListenState {
   error: string | null;
   /** Why the player left the Icecast path, shown while it plays direct. */
   fallbackReason: string | null;
+  /** Why this rendition plays: "auto: 128 kbit/s fits 1.9 Mbit/s", "chosen by hand". */
+  pickReason: string | null;
+  /** The last throughput measured from a mount of the source, bits/s. */
+  throughputBps: number | null;
   /** The operator's choice: 'auto' (a live mount if any, else direct), 'direct', or a stream id. */
   choice: ListenChoice;
   volume: number;
@@ -38,10 +42,12 @@ export interface ListenProbe {
   framesRendered: number;
   underruns: number;
   bufferedMs: number;
+  pickReason: string | null;
+  throughputBps: number | null;
 }
 
-/** Both paths need serve (/ws/listen and the /api/listen relay); Electron's IPC path is not built yet. */
-export const listenAvailable = (): boolean => typeof window !== 'undefined' && !window.eas;
+/** Both paths exist in both shells: serve's /ws/listen and /api/listen, Electron's MessagePort and eas-media://listen. */
+export const listenAvailable = (): boolean => typeof window !== 'undefined';
 
 const VOLUME_KEY = 'eas.listen.volume';
 
@@ -50,34 +56,64 @@ function savedVolume(): number {
   return Number.isFinite(v) && v > 0 && v <= 1 ? v : 0.8;
 }
 
-const IDLE = { sourceId: null, path: null, streamId: null, phase: 'idle', error: null, fallbackReason: null, stats: null, peak: 0, choice: 'auto' } as const;
+const IDLE = {
+  sourceId: null,
+  path: null,
+  streamId: null,
+  phase: 'idle',
+  error: null,
+  fallbackReason: null,
+  pickReason: null,
+  throughputBps: null,
+  stats: null,
+  peak: 0,
+  choice: 'auto',
+} as const;
 
 export const useListen = create<ListenState>()(() => ({ ...IDLE, volume: savedVolume(), muted: false }));
 
 /** After the direct socket dropped (engine restart, network): try again this often while still selected. */
 const RETRY_MS = 3000;
+/** A measurement older than this is taken again before auto chooses among several renditions. */
+const MEASURE_MAX_AGE_MS = 60_000;
+/** A probe reads a mount at most this long (it stops sooner once every rendition fits). */
+const PROBE_MAX_MS = 400;
 
 let player: DirectPlayer | IcecastPlayer | null = null;
 let retryTimer: ReturnType<typeof setTimeout> | null = null;
+let stepUpTimer: ReturnType<typeof setTimeout> | null = null;
+let probeAbort: AbortController | null = null;
 /** Bumped by every start and stop, so a slow start that lost the race cleans up after itself. */
 let generation = 0;
 /** A mount that failed in the player is not retried until Icecast reports it not live once. */
 const failedMounts = new Set<string>();
+/** Underruns of the source being listened to (autoPick's stall history), and the link's last measurement. */
+let stalls: StallRecord[] = [];
+let measured: { bps: number; at: number } | null = null;
+/** When auto started the rendition that plays (autoPick steps up only after a while). */
+let autoSince = 0;
 
+const now = (): number => performance.now();
 const effectiveGain = (s: ListenState): number => (s.muted ? 0 : s.volume);
+const kbpsLabel = (s: StreamStatus): string => (s.bitrateKbps === null ? s.mount ?? s.streamId : `${Math.round(s.bitrateKbps)} kbit/s`);
 
 function stopPlayer(): void {
   generation++;
   if (retryTimer) clearTimeout(retryTimer);
   retryTimer = null;
+  if (stepUpTimer) clearTimeout(stepUpTimer);
+  stepUpTimer = null;
+  probeAbort?.abort();
+  probeAbort = null;
   player?.stop();
   player = null;
 }
 
-function startIcecast(sourceId: string, mount: StreamStatus): void {
+function startIcecast(sourceId: string, mount: StreamStatus, pickReason: string | null): void {
   stopPlayer();
   const mine = generation;
-  useListen.setState({ sourceId, path: 'icecast', streamId: mount.streamId, phase: 'starting', error: null, fallbackReason: null, stats: null, peak: 0 });
+  autoSince = now();
+  useListen.setState({ sourceId, path: 'icecast', streamId: mount.streamId, phase: 'starting', error: null, fallbackReason: null, pickReason, stats: null, peak: 0 });
   const p = new IcecastPlayer(mount.streamId, {
     level: (peak) => {
       if (mine === generation) useListen.setState({ peak });
@@ -85,20 +121,28 @@ function startIcecast(sourceId: string, mount: StreamStatus): void {
     playing: () => {
       if (mine === generation) useListen.setState({ phase: 'playing' });
     },
+    stalled: () => {
+      if (mine !== generation) return;
+      stalls = [...stalls.filter((s) => now() - s.at < STALL_MEMORY_MS), { at: now(), streamId: mount.streamId, bitrateKbps: mount.bitrateKbps ?? 0 }];
+      if (mount.bitrateKbps !== null) repick(sourceId);
+    },
     failed: (reason) => {
       if (mine !== generation) return;
       failedMounts.add(mount.streamId);
-      void startDirect(sourceId, `Icecast: ${reason}`);
+      const next = resolveNow(sourceId);
+      if (next.mount) startIcecast(sourceId, next.mount, `${next.reason} (${mount.mount ?? mount.streamId} failed: ${reason})`);
+      else void startDirect(sourceId, `Icecast: ${reason}`);
     },
   });
   player = p;
   p.setGain(effectiveGain(useListen.getState()));
+  if (useListen.getState().choice === 'auto') scheduleStepUp(sourceId, mine);
 }
 
 async function startDirect(sourceId: string, fallbackReason: string | null): Promise<void> {
   stopPlayer();
   const mine = generation;
-  useListen.setState({ sourceId, path: 'direct', streamId: null, phase: 'starting', error: null, fallbackReason, stats: null, peak: 0 });
+  useListen.setState({ sourceId, path: 'direct', streamId: null, phase: 'starting', error: null, fallbackReason, pickReason: null, stats: null, peak: 0 });
   try {
     const p = await DirectPlayer.start(sourceId, BUS_RATE, {
       stats: (stats) => {
@@ -122,38 +166,129 @@ async function startDirect(sourceId: string, fallbackReason: string | null): Pro
   }
 }
 
-/** The mount the player should take now under the operator's choice, or null for direct. */
-function liveMount(sourceId: string): StreamStatus | null {
-  const choice = useListen.getState().choice;
-  if (choice === 'direct') return null;
-  const streams = useConsole.getState().streams;
-  if (choice !== 'auto') {
-    const chosen = streams.find((s) => s.streamId === choice.streamId && s.sourceId === sourceId && s.state === 'live' && s.listenUrl);
-    if (chosen && !failedMounts.has(chosen.streamId)) return chosen;
+/**
+ * The rendition to play now under the operator's choice, from what is known (no measuring):
+ * null is direct. `fresh` is a new start (Listen, a new choice), where what plays now is no
+ * rendition auto chose and holds on to.
+ */
+function resolveNow(sourceId: string, fresh = false): { mount: StreamStatus | null; reason: string | null } {
+  const s = useListen.getState();
+  if (s.choice === 'direct') return { mount: null, reason: null };
+  const renditions = liveRenditions(useConsole.getState().streams, sourceId, failedMounts);
+  let note = '';
+  if (s.choice !== 'auto') {
+    const streamId = s.choice.streamId;
+    const chosen = renditions.find((r) => r.streamId === streamId);
+    if (chosen) return { mount: chosen, reason: `chosen by hand: ${kbpsLabel(chosen)}` };
+    note = 'the chosen rendition is not live; ';
   }
-  return pickListenMount(streams, sourceId, failedMounts);
+  const current = !fresh && s.path === 'icecast' && s.streamId && s.sourceId === sourceId ? { streamId: s.streamId, since: autoSince } : null;
+  const pick = autoPick({ renditions, throughputBps: measured?.bps ?? null, stalls, now: now(), current });
+  return { mount: pick.stream, reason: `${note}${pick.reason}` };
+}
+
+/** What auto chooses among several renditions needs a throughput; one rendition or a fresh measurement does not. */
+function needsMeasurement(sourceId: string): boolean {
+  const choice = useListen.getState().choice;
+  if (choice === 'direct') return false;
+  const renditions = liveRenditions(useConsole.getState().streams, sourceId, failedMounts);
+  if (renditions.length < 2) return false;
+  if (choice !== 'auto' && renditions.some((r) => r.streamId === choice.streamId)) return false;
+  return !measured || now() - measured.at > MEASURE_MAX_AGE_MS;
+}
+
+/** The measurement in flight: stream updates arrive every second and must not start a second one. */
+let measuring: Promise<void> | null = null;
+
+/** Reads the highest-bitrate live rendition for a moment and keeps what the link delivered. */
+function measure(sourceId: string): Promise<void> {
+  measuring ??= measureOnce(sourceId).finally(() => (measuring = null));
+  return measuring;
+}
+
+async function measureOnce(sourceId: string): Promise<void> {
+  const renditions = liveRenditions(useConsole.getState().streams, sourceId, failedMounts);
+  const top = renditions.reduce<StreamStatus | null>((m, r) => (!m || (r.bitrateKbps ?? 0) > (m.bitrateKbps ?? 0) ? r : m), null);
+  if (!top) return;
+  probeAbort?.abort();
+  const ctl = new AbortController();
+  probeAbort = ctl;
+  const enoughBps = ((top.bitrateKbps ?? 320) * 1000) / FIT_SHARE;
+  const bps = await probeThroughput(top.streamId, { enoughBps, maxMs: PROBE_MAX_MS, signal: ctl.signal });
+  if (probeAbort === ctl) probeAbort = null;
+  if (ctl.signal.aborted && bps === null) return;
+  measured = bps === null ? null : { bps, at: now() };
+  useListen.setState({ throughputBps: bps });
+}
+
+/** Auto again, without a restart when it keeps the rendition that plays. */
+function repick(sourceId: string): void {
+  const s = useListen.getState();
+  if (s.sourceId !== sourceId || s.choice !== 'auto' || s.path !== 'icecast') return;
+  const next = resolveNow(sourceId);
+  if (!next.mount) return void startDirect(sourceId, 'no live rendition');
+  if (next.mount.streamId !== s.streamId) startIcecast(sourceId, next.mount, next.reason);
+  else useListen.setState({ pickReason: next.reason });
+}
+
+/**
+ * While auto plays a rendition with a higher one live, measures again now and then and lets
+ * autoPick step up (it holds STEP_UP_HOLD_MS after a start and after a stall).
+ */
+function scheduleStepUp(sourceId: string, mine: number): void {
+  stepUpTimer = setTimeout(() => {
+    stepUpTimer = null;
+    if (mine !== generation) return;
+    const s = useListen.getState();
+    const playing = useConsole.getState().streams.find((st) => st.streamId === s.streamId);
+    const higher = liveRenditions(useConsole.getState().streams, sourceId, failedMounts).some((r) => (r.bitrateKbps ?? 0) > (playing?.bitrateKbps ?? Infinity));
+    if (!higher) return scheduleStepUp(sourceId, mine);
+    void measure(sourceId).then(() => {
+      if (mine !== generation) return;
+      repick(sourceId);
+      if (mine === generation) scheduleStepUp(sourceId, mine);
+    });
+  }, STEP_UP_HOLD_MS);
+}
+
+/** Starts the path the choice and the live mounts call for, measuring the link first when auto must choose. */
+async function start(sourceId: string, fallbackReason: string | null): Promise<void> {
+  if (needsMeasurement(sourceId)) {
+    stopPlayer();
+    const mine = generation;
+    useListen.setState({ sourceId, path: null, streamId: null, phase: 'starting', error: null, fallbackReason: null, pickReason: 'measuring the link', stats: null, peak: 0 });
+    await measure(sourceId);
+    if (mine !== generation) return;
+  }
+  const next = resolveNow(sourceId, true);
+  if (next.mount) startIcecast(sourceId, next.mount, next.reason);
+  else await startDirect(sourceId, fallbackReason);
 }
 
 /** Picks the path by hand (a mount, direct) or hands it back to the console ('auto'), keeping the source. */
 export function chooseListenPath(choice: ListenChoice): void {
   const s = useListen.getState();
   useListen.setState({ choice });
-  if (s.sourceId) void listenTo(s.sourceId);
+  if (s.sourceId) void listenTo(s.sourceId, choice);
 }
 
-/** Listens to one source, stopping whatever played before (one source at a time). */
-export function listenTo(sourceId: string): Promise<void> {
-  if (useListen.getState().sourceId !== sourceId) useListen.setState({ choice: 'auto' });
-  const mount = liveMount(sourceId);
-  if (mount) {
-    startIcecast(sourceId, mount);
-    return Promise.resolve();
+/** Listens to one source (stopping whatever played before), under `choice` or else auto for a new source. */
+export function listenTo(sourceId: string, choice?: ListenChoice): Promise<void> {
+  const s = useListen.getState();
+  if (s.sourceId !== sourceId) {
+    stalls = [];
+    measured = null;
+    useListen.setState({ choice: choice ?? 'auto', throughputBps: null });
+  } else if (choice) {
+    useListen.setState({ choice });
   }
-  return startDirect(sourceId, null);
+  return start(sourceId, null);
 }
 
 export function stopListening(): void {
   stopPlayer();
+  stalls = [];
+  measured = null;
   useListen.setState({ ...IDLE });
 }
 
@@ -169,27 +304,54 @@ export function toggleListenMute(): void {
 }
 
 /**
- * Follows the streams as Icecast reports them: a mount that drops sends the player to the
- * direct path, a mount that comes up takes it back, without a page reload.
+ * Follows the streams as Icecast reports them: a mount that drops sends the player to another
+ * live rendition or the direct path, a mount that comes up takes it back (auto choosing among
+ * the renditions), without a page reload.
  */
-function followStreams(streams: StreamStatus[]): void {
+function followStreams(streams: StreamStatus[], prev: StreamStatus[]): void {
   for (const id of failedMounts) if (!streams.some((s) => s.streamId === id && s.state === 'live')) failedMounts.delete(id);
   const s = useListen.getState();
-  if (!s.sourceId || s.phase === 'error') return;
+  if (!s.sourceId || s.phase === 'error' || s.path === null) return;
+  const sourceId = s.sourceId;
   if (s.path === 'icecast') {
     const still = streams.find((st) => st.streamId === s.streamId);
-    if (!still || still.state !== 'live') void startDirect(s.sourceId, 'the Icecast mount went off air');
+    if (!still || still.state !== 'live') {
+      const next = resolveNow(sourceId);
+      if (next.mount) startIcecast(sourceId, next.mount, next.reason);
+      else void startDirect(sourceId, 'the Icecast mount went off air');
+      return;
+    }
+    // A rendition just live has no measured bitrate yet, and auto cannot weigh it until it has.
+    const liveIds = (list: StreamStatus[]): string =>
+      list
+        .filter((st) => st.sourceId === sourceId && st.state === 'live')
+        .map((st) => `${st.streamId}${st.bitrateKbps === null ? '?' : ''}`)
+        .sort()
+        .join(' ');
+    // Another rendition came up, went away or got its bitrate: auto chooses again, measuring first if it must.
+    if (s.choice === 'auto' && liveIds(streams) !== liveIds(prev)) {
+      if (needsMeasurement(sourceId)) {
+        const mine = generation;
+        void measure(sourceId).then(() => {
+          if (mine === generation) repick(sourceId);
+        });
+      } else repick(sourceId);
+    }
     return;
   }
-  if (s.path === 'direct') {
-    const mount = liveMount(s.sourceId);
-    if (mount) startIcecast(s.sourceId, mount);
-  }
+  if (s.path !== 'direct' || !resolveNow(sourceId).mount) return;
+  // The direct path plays on while the link is measured, then the mount takes over.
+  const mine = generation;
+  void (needsMeasurement(sourceId) ? measure(sourceId) : Promise.resolve()).then(() => {
+    if (mine !== generation) return;
+    const next = resolveNow(sourceId);
+    if (next.mount) startIcecast(sourceId, next.mount, next.reason);
+  });
 }
 
 if (typeof window !== 'undefined') {
   useConsole.subscribe((state, prev) => {
-    if (state.streams !== prev.streams) followStreams(state.streams);
+    if (state.streams !== prev.streams) followStreams(state.streams, prev.streams);
   });
   const probe = (): ListenProbe => {
     const s = useListen.getState();
@@ -201,6 +363,8 @@ if (typeof window !== 'undefined') {
       framesRendered: s.stats?.framesRendered ?? 0,
       underruns: s.stats?.underruns ?? 0,
       bufferedMs: s.stats?.bufferedMs ?? 0,
+      pickReason: s.pickReason,
+      throughputBps: s.throughputBps,
     };
   };
   // A function, not a getter: other modules re-spread __easTest, which would freeze a getter's value.

@@ -11,6 +11,7 @@ import { RetentionPanel } from './RetentionPanel';
 import { SourcePicker } from './SourcePicker';
 import { StreamEditor } from './StreamEditor';
 import {
+  ARCHIVE_BITRATES,
   engineFieldKey,
   FAILOVER_FIELDS,
   fieldLabel,
@@ -18,6 +19,7 @@ import {
   originatorOptions,
   sourceRow,
   toDraft,
+  type ArchiveDraft,
   type Draft,
   type FieldErrors,
   type SourceRow,
@@ -96,6 +98,7 @@ export function SettingsPanel() {
   };
   const setSource = (key: number, p: Partial<SourceRow['source']>) =>
     edit({ rows: draft.rows.map((r) => (r.key === key ? { key, source: { ...r.source, ...p } } : r)) });
+  const setArchive = (p: Partial<ArchiveDraft>) => edit({ archive: { ...draft.archive, ...p } });
 
   const save = async () => {
     setBusy(true);
@@ -246,6 +249,7 @@ export function SettingsPanel() {
             <th>Name</th>
             <th>URI</th>
             <th>Priority</th>
+            <th title="Record this source into the continuous archive">Archive</th>
             <th />
           </tr>
         </thead>
@@ -271,6 +275,18 @@ export function SettingsPanel() {
               <td>
                 <input type="number" value={s.priority} min={0} max={1000} {...invalid(`sources.${key}.priority`)} onChange={(e) => setSource(key, { priority: e.target.value })} />
                 {problem(`sources.${key}.priority`)}
+              </td>
+              <td>
+                <input
+                  type="checkbox"
+                  data-testid={`setting-source-archive-${s.id}`}
+                  checked={s.archive !== false}
+                  disabled={!draft.archive.enabled}
+                  title={draft.archive.enabled ? 'Record into the archive' : 'The archive is off for every source (below)'}
+                  aria-label="record into the archive"
+                  // Unticked is stored as false; ticked as absent, the default, so ticking it back is no change.
+                  onChange={(e) => setSource(key, { archive: e.target.checked ? undefined : false })}
+                />
               </td>
               <td>
                 <button type="button" onClick={() => edit({ rows: draft.rows.filter((r) => r.key !== key) })}>
@@ -393,6 +409,61 @@ export function SettingsPanel() {
         Active alerts and unacknowledged alerts for this station are never deleted.
       </p>
       <RetentionPanel />
+
+      <h4>Archive</h4>
+      <p className="muted small">
+        Every source ticked “Archive” above is recorded around the clock (Opus, about a minute a file) for the time-shift
+        player and exports. The oldest audio goes first when either limit is reached; audio holding an alert of the last 90
+        days is kept. Changes apply at once, without a restart.
+      </p>
+      <label className="check">
+        <input type="checkbox" data-testid="setting-archive-enabled" checked={draft.archive.enabled} onChange={(e) => setArchive({ enabled: e.target.checked })} />
+        Record sources into the archive
+      </label>
+      <div className="field-row">
+        <label className="field small">
+          <span>Bit rate</span>
+          <span className="with-unit">
+            <select
+              data-testid="setting-archive-bitrate"
+              value={draft.archive.bitrateKbps}
+              disabled={!draft.archive.enabled}
+              {...invalid('archive.bitrateKbps')}
+              onChange={(e) => setArchive({ bitrateKbps: e.target.value })}
+            >
+              {ARCHIVE_BITRATES.map((b) => (
+                <option key={b} value={String(b)}>
+                  {b}
+                </option>
+              ))}
+            </select>
+            kbit/s
+          </span>
+          <span className="muted small">≈ {Math.round((Number(draft.archive.bitrateKbps) * 1000 * 86400) / 8 / 1048576)} MB per source-day</span>
+          {problem('archive.bitrateKbps')}
+        </label>
+        <label className="field small">
+          <span>Keep the archive for</span>
+          <span className="with-unit">
+            <input type="number" data-testid="setting-archive-days" min={0.01} max={3650} step="any" value={draft.archive.maxAgeDays} {...invalid('archive.maxAgeDays')} onChange={(e) => setArchive({ maxAgeDays: e.target.value })} />
+            days
+          </span>
+          {problem('archive.maxAgeDays')}
+        </label>
+        <label className="field small">
+          <span>Archive up to</span>
+          <span className="with-unit">
+            <input type="number" data-testid="setting-archive-size" min={0.001} step="any" value={draft.archive.maxTotalGb} {...invalid('archive.maxTotalMB')} onChange={(e) => setArchive({ maxTotalGb: e.target.value })} />
+            GB
+          </span>
+          {problem('archive.maxTotalMB')}
+        </label>
+        <label className="field">
+          <span>Archive directory</span>
+          <input className="mono" data-testid="setting-archive-dir" value={draft.archive.dir} placeholder="the data directory's archive/" {...invalid('archive.dir')} onChange={(e) => setArchive({ dir: e.target.value })} />
+          {problem('archive.dir')}
+        </label>
+      </div>
 
       <h4>Streams</h4>
       <StreamEditor streams={saved.streams} sources={saved.sources} onChanged={() => void reload()} />

@@ -2,6 +2,7 @@ import type { StreamStatus } from '@contract';
 import { bytes, duration } from '../lib/format';
 import { toggleStreams } from '../store/actions';
 import { useConsole } from '../store/console-store';
+import { AddRendition } from './listen/AddRendition';
 
 const STATE_LABEL: Record<StreamStatus['state'], string> = {
   unconfigured: 'not configured',
@@ -51,6 +52,7 @@ export function StreamControls({ sourceId, streams }: { sourceId: string; stream
             <span>
               {s.listeners} {s.listeners === 1 ? 'listener' : 'listeners'}
               {s.peakListeners !== null ? ` (peak ${s.peakListeners})` : ''}
+              {ownListeners(s) > 0 ? `, ${ownListeners(s)} of them this console` : ''}
             </span>
           )}
           {s.state === 'live' && <span className="muted">up {duration(s.uptimeS)}</span>}
@@ -61,6 +63,15 @@ export function StreamControls({ sourceId, streams }: { sourceId: string; stream
           {s.lastError && <div className="error-text">Last error: {s.lastError}</div>}
         </div>
       ))}
+      <AddRendition sourceId={sourceId} streams={streams} />
     </div>
   );
+}
+
+/**
+ * The console's own player is an Icecast listener too; a count polled before it connected
+ * does not include it yet, so no more of the count is claimed as ours than there is.
+ */
+function ownListeners(s: StreamStatus): number {
+  return Math.min(s.consoleListeners ?? 0, s.listeners ?? 0);
 }

@@ -1,7 +1,9 @@
 import { useState } from 'react';
-import { StreamConfig, fromZodError, type SourceConfig, type StreamFormat } from '@contract';
+import { RENDITION_PRESETS, StreamConfig, fromZodError, presetById, presetSummary, renditionMount, type SourceConfig, type StreamFormat } from '@contract';
 import { toContractError } from '../lib/contract-error';
 import { configureStream, removeStream } from '../store/actions';
+import { useConsole } from '../store/console-store';
+import { AddRendition } from './listen/AddRendition';
 
 const FORMATS: Array<{ id: StreamFormat; label: string; ext: string; kbps: number }> = [
   { id: 'mp3', label: 'MP3', ext: 'mp3', kbps: 128 },
@@ -66,6 +68,19 @@ export function StreamEditor({ streams, sources, onChanged }: { streams: StreamC
 
   const set = (patch: Partial<StreamConfig>) => draft && setDraft({ ...draft, stream: { ...draft.stream, ...patch } });
   const sourceName = (id: string) => sources.find((s) => s.id === id)?.name ?? id;
+  const statuses = useConsole((s) => s.streams);
+  const withStreams = sources.filter((src) => streams.some((st) => st.sourceId === src.id));
+
+  /** A preset in the form: its format and bitrate, and a mount named after the source's other streams. */
+  const applyPreset = (presetId: string) => {
+    const p = presetById(presetId);
+    if (!p || !draft) return;
+    const sibling = streams.find((st) => st.sourceId === draft.stream.sourceId && st.id !== draft.stream.id);
+    const mount = sibling
+      ? renditionMount(sibling.mount, p, streams.map((st) => st.mount))
+      : defaultMount(sourceName(draft.stream.sourceId), p.format);
+    set({ format: p.format, bitrateKbps: p.bitrateKbps, mount });
+  };
 
   return (
     <div className="stream-editor" data-testid="stream-editor">
@@ -110,6 +125,13 @@ export function StreamEditor({ streams, sources, onChanged }: { streams: StreamC
           </tbody>
         </table>
       )}
+      {!draft &&
+        withStreams.map((src) => (
+          <div key={src.id} className="add-rendition-row">
+            <span className="muted small">Another rendition of {src.name}, in one step:</span>
+            <AddRendition sourceId={src.id} streams={statuses} onAdded={onChanged} />
+          </div>
+        ))}
       {!draft && sources.length > 0 && (
         <button type="button" onClick={() => setDraft({ stream: blank(sources[0]!, new Set(streams.map((s) => s.id))), password: '', isNew: true })}>
           Add stream
@@ -137,6 +159,17 @@ export function StreamEditor({ streams, sources, onChanged }: { streams: StreamC
                 {sources.map((s) => (
                   <option key={s.id} value={s.id}>
                     {s.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field small">
+              <span>Preset</span>
+              <select value="" onChange={(e) => applyPreset(e.currentTarget.value)}>
+                <option value="">Fill from a use…</option>
+                {RENDITION_PRESETS.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.label}: {presetSummary(p)}
                   </option>
                 ))}
               </select>

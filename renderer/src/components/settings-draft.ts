@@ -40,7 +40,22 @@ export interface Draft {
   maxAgeDays: string;
   maxRecordingsMb: string;
   timeZone: string;
+  archive: ArchiveDraft;
 }
+
+/** The continuous archive's settings as typed (the segment length is not the operator's: it stays as saved). */
+export interface ArchiveDraft {
+  enabled: boolean;
+  bitrateKbps: string;
+  maxAgeDays: string;
+  /** The size limit in GB (the setting is in MB; stations think in GB). */
+  maxTotalGb: string;
+  /** Empty: the data dir. */
+  dir: string;
+}
+
+/** Opus bit rates offered (the contract allows 16-32 kbit/s). */
+export const ARCHIVE_BITRATES = [16, 20, 24, 28, 32] as const;
 
 export type FailoverKey = keyof SettingsT['failover'];
 
@@ -66,6 +81,10 @@ export function fieldLabel(key: string, draft: Draft): string {
     'alerts.retention.maxAgeDays': 'Keep alerts for',
     'alerts.retention.maxRecordingsMb': 'Recordings up to',
     timeZone: 'Time zone',
+    'archive.bitrateKbps': 'Archive bit rate',
+    'archive.maxAgeDays': 'Keep the archive for',
+    'archive.maxTotalMB': 'Archive up to',
+    'archive.dir': 'Archive directory',
   };
   if (fixed[key]) return fixed[key];
   const f = FAILOVER_FIELDS.find((x) => `failover.${x.key}` === key);
@@ -104,7 +123,19 @@ export function toDraft(s: SettingsT): Draft {
     maxAgeDays: s.alerts.retention.maxAgeDays === null ? '' : String(s.alerts.retention.maxAgeDays),
     maxRecordingsMb: s.alerts.retention.maxRecordingsMb === null ? '' : String(s.alerts.retention.maxRecordingsMb),
     timeZone: s.timeZone ?? '',
+    archive: {
+      enabled: s.archive.enabled,
+      bitrateKbps: String(s.archive.bitrateKbps),
+      maxAgeDays: String(s.archive.maxAgeDays),
+      maxTotalGb: String(Math.round((s.archive.maxTotalMB / 1024) * 1000) / 1000),
+      dir: s.archive.dir ?? '',
+    },
   };
+}
+
+/** A size in GB typed as the MB the setting holds: the saved MB when the field still shows it (no rounding drift). */
+function gbToMb(gb: number, saved: number): number {
+  return Math.round((saved / 1024) * 1000) / 1000 === gb ? saved : Math.round(gb * 1024);
 }
 
 /** A number field: the value, or why not. Blank is `blank` (null means "no limit" where allowed). */
@@ -203,6 +234,19 @@ export function fromDraft(d: Draft, saved: SettingsT): { patch: SettingsPatch; e
   const tz = d.timeZone.trim();
   if (tz && !isTimeZone(tz)) errors.timeZone = `“${tz}” is not a time zone this computer knows: pick one from the list, such as America/Chicago, or leave it empty for this computer's`;
 
+  const a = d.archive;
+  const archive = { ...saved.archive, enabled: a.enabled, dir: a.dir.trim() || null };
+  const rate = numberField(a.bitrateKbps, { int: true, min: 16, max: 32 });
+  if ('value' in rate) archive.bitrateKbps = rate.value;
+  else errors['archive.bitrateKbps'] = 'Archive bit rate: a whole number of kbit/s from 16 to 32';
+  const days = numberField(a.maxAgeDays, { min: 0.01, max: 3650 });
+  if ('value' in days) archive.maxAgeDays = days.value;
+  else errors['archive.maxAgeDays'] = 'Keep the archive for a number of days from 0.01 to 3650 (7 is a week)';
+  const gb = numberField(a.maxTotalGb, { min: 0.001, max: 9765 });
+  if ('value' in gb) archive.maxTotalMB = Math.max(1, gbToMb(gb.value, saved.archive.maxTotalMB));
+  else errors['archive.maxTotalMB'] = 'Archive up to a size in GB from 0.001 to 9765 (5 is the default)';
+  if (archive.dir !== null && !archive.dir.startsWith('/')) errors['archive.dir'] = `“${archive.dir}”: the archive directory is an absolute path (/mnt/archive), or leave it empty for the data directory`;
+
   const patch: SettingsPatch = {
     stationName,
     failover,
@@ -215,6 +259,7 @@ export function fromDraft(d: Draft, saved: SettingsT): { patch: SettingsPatch; e
       retention: { maxAgeDays, maxRecordingsMb },
     },
     timeZone: tz || null,
+    archive,
   };
 
   if (Object.keys(errors).length === 0) {
@@ -239,6 +284,7 @@ export function issueKey(path: ReadonlyArray<PropertyKey>, d: Draft): string {
   if (path[0] === 'alerts' && path[1] === 'relevance') return `alerts.${String(path[2] ?? 'locations')}`;
   if (path[0] === 'alerts' && path[1] === 'retention') return `alerts.retention.${String(path[2] ?? 'maxAgeDays')}`;
   if (path[0] === 'failover') return `failover.${String(path[1])}`;
+  if (path[0] === 'archive') return `archive.${String(path[1] ?? 'enabled')}`;
   return path.map(String).join('.') || 'settings';
 }
 

@@ -331,14 +331,16 @@ export function archiveTimeline(sourceId: string, fromMs: number, toMs: number, 
 }
 
 /**
- * The base archive URLs are relative to (".../api/"): the console's own in serve mode; null
- * in the desktop app, whose eas-media: protocol does not serve the archive yet.
+ * The base archive URLs are relative to: the console's own ".../api/" in serve mode,
+ * "eas-media://" in the desktop app (the same routes on its media protocol).
  */
 export function archiveBase(): string | null {
   const probe = engine().alertAudioUrl('probe');
-  const base = probe.slice(0, probe.length - alertAudioPath('probe').length);
-  return base.startsWith('eas-media:') ? null : base;
+  return probe.slice(0, probe.length - alertAudioPath('probe').length);
 }
+
+/** The direct listening path's transport (WebSocket or the desktop app's port), for the player. */
+export { openListen, type ListenTransport, type OpenListen } from '../api/listen-transport';
 
 /** Alerts heard on a source in [fromMs, toMs) (newest 500), for the archive timeline's markers. */
 export async function archiveAlerts(sourceId: string, fromMs: number, toMs: number): Promise<Alert[]> {

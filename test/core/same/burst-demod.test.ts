@@ -68,8 +68,29 @@ describe('burst demodulator (second look at a whole burst)', () => {
         }
       }
       expect(bits, `${rate} Hz`).toBeGreaterThan(0);
-      expect(errors / bits, `${rate} Hz ${JSON.stringify(opts)}`).toBeLessThan(0.04);
+      expect(errors / bits, `${rate} Hz ${JSON.stringify(opts)}`).toBeLessThan(0.033);
     }
+  });
+
+  it('loses nothing to a sender 50 Hz off in tone: the bits are correlated again on the measured tones', () => {
+    // Mean LLR toward the sent bits, the Eb/N0 the combiner gets: on the nominal tones a 50 Hz
+    // offset cost 3 to 7 % of it (0.15 to 0.3 dB).
+    const meanLlr = (opts: Partial<BurstOptions>): number => {
+      const t = ascii(HEADER);
+      let sum = 0;
+      let bits = 0;
+      for (let seed = 1; seed <= 8; seed++) {
+        for (const { demod } of demodulateAll(three(22050, -5.5, seed, opts), 22050)) {
+          if (!demod) continue;
+          for (let i = 0; i < t.length * 8; i++) sum += (t[i >> 3] >> (i & 7)) & 1 ? demod.llr[i] : -demod.llr[i];
+          bits += t.length * 8;
+        }
+      }
+      expect(bits, JSON.stringify(opts)).toBeGreaterThan(20 * t.length * 8);
+      return sum / bits;
+    };
+    const nominal = meanLlr({});
+    for (const toneOffsetHz of [50, -50]) expect(meanLlr({ toneOffsetHz }) / nominal, `${toneOffsetHz} Hz`).toBeGreaterThan(0.97);
   });
 
   it('gives calibrated LLRs: the error rate among bits with |LLR| in [2, 6] is within a factor 2.5 of what the LLRs say', () => {

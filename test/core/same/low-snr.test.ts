@@ -42,12 +42,23 @@ function run(rate: number, snrDb: number, seeds: number, opts: Partial<SameEncod
 // The levels below follow MAX_WRONG_PROBABILITY = 1e-4 (assembler.ts). At 1e-3 every figure was
 // about 0.5 dB better, but a header with a posterior error of 8.4e-4 came out wrong at -7.5 dB
 // ("WTSP/TV" read as "WUSP/TV"): a wrong header is worse than a missed one.
+// They are at the bound of the decoder, not of the front end: every burst is found, aligned and
+// demodulated within ~0.4 dB of coherent FSK down to -7.5 dB, and ideal coherent LLRs of three
+// bursts (Gaussian, calibrated) fed straight into decodeHeader clear 1e-4 for 90 % of headers at
+// -5.5 dB, 75 % at -6, 19 % at -7 and 2 % at -7.5 dB, where even the unthresholded MAP header is
+// wrong 4.5 % of the time. -7.5 dB at 95 % would take about 2.5 dB more information per header.
 describe('SAME headers deep in white noise (bursts demodulated whole, combined, decoded on the grammar)', () => {
   it('gives the exact header for >= 95 % of 40 seeds at -5.5 dB, and never a wrong one; every EOM', () => {
     const t = run(22050, -5.5, 40);
     expect(t.wrong).toEqual([]);
     expect(t.exact).toBeGreaterThanOrEqual(38);
     expect(t.eom).toBe(40);
+  });
+
+  it('still gives most headers half a dB further down (>= 55 % of 40 seeds at -6 dB), never a wrong one', () => {
+    const t = run(22050, -6, 40);
+    expect(t.wrong).toEqual([]);
+    expect(t.exact).toBeGreaterThanOrEqual(22);
   });
 
   it('at 8000 and 48000 Hz too (>= 90 % of 20 seeds at -5 dB)', () => {
@@ -58,9 +69,10 @@ describe('SAME headers deep in white noise (bursts demodulated whole, combined, 
     }
   });
 
-  it('with the sender 2 % off in bit rate and 50 Hz off in tone (>= 85 % of 20 seeds at -4.5 dB)', () => {
+  // Correlating on the measured tones (burst-demod.ts) took these from 85 % at -4.5 dB to 90 % at -5 dB.
+  it('with the sender 2 % off in bit rate and 50 Hz off in tone (>= 85 % of 20 seeds at -5 dB)', () => {
     for (const opts of [{ bitRate: 510.4, toneOffsetHz: 50 }, { bitRate: 531.25, toneOffsetHz: -50 }]) {
-      const t = run(22050, -4.5, 20, opts);
+      const t = run(22050, -5, 20, opts);
       expect(t.wrong, JSON.stringify(opts)).toEqual([]);
       expect(t.exact, JSON.stringify(opts)).toBeGreaterThanOrEqual(17);
     }

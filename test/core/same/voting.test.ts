@@ -104,7 +104,7 @@ describe('bit-level voting across bursts', () => {
       // About 10 dB Eb/N0 overall: most bits decided with |d| near 0.8.
       for (let i = 0; i < n; i++) soft[i] = ((bytes[i >> 3] >> (i & 7)) & 1 ? 1 : -1) * 0.8;
       soft[target] = ((bytes[target >> 3] >> (target & 7)) & 1 ? 1 : -1) * targetSoft;
-      return { kind: 'header', bytes, textLength: bytes.length, soft, startSample: 0, endSample: 0 };
+      return { kind: 'header', bytes, textLength: bytes.length, soft, startSample: 0, endSample: 0, weakSync: false };
     };
     const events: AssemblerEvent[] = [];
     const asm = createAssembler(RATE);
@@ -126,7 +126,7 @@ describe('bit-level voting across bursts', () => {
       const bytes = ascii(text);
       const soft = new Float32Array(text.length * 8);
       for (let i = 0; i < soft.length; i++) soft[i] = ((bytes[i >> 3] >> (i & 7)) & 1 ? 1 : -1) * strength;
-      return { kind: 'header', bytes, textLength: bytes.length, soft, startSample: 0, endSample: 0 };
+      return { kind: 'header', bytes, textLength: bytes.length, soft, startSample: 0, endSample: 0, weakSync: false };
     };
     const bitsOf = (llr: Float32Array): string => {
       let s = '';

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { segmentName } from '../../../electron/core/archive/segment-name';
+import { ARCHIVE_SCHEMA_VERSION } from '../../../electron/engine/archive/archive-db';
 import { alertTimesFromHistory } from '../../../electron/engine/archive/alert-times';
 import { ArchiveIndex } from '../../../electron/engine/archive/archive-index';
 import { runRetention } from '../../../electron/engine/archive/archive-retention';
@@ -99,7 +100,8 @@ describe('archive index', () => {
     try {
       const file = join(dir, 'index.sqlite');
       const many = Array.from({ length: 4 }, () => new ArchiveIndex(file));
-      expect(many[0]!.db.pragma('user_version', { simple: true })).toBe(1);
+      expect(many[0]!.db.pragma('user_version', { simple: true })).toBe(ARCHIVE_SCHEMA_VERSION);
+      expect(many[2]!.pendingRepairs()).toEqual(['closed-lengths']);
       many[1]!.openSegment('a', segmentName(NOW), NOW, 0, RATE);
       expect(many[3]!.bySource('a')).toHaveLength(1);
       for (const i of many) i.close();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ffmpegChildren } from '../../helpers/processes';
 import { waitFor } from '../../helpers/wait';
 import { DEFAULT_ARCHIVE_SETTINGS, type ArchiveTimeline } from '../../../electron/contract';
 import { decodeWav } from '../../../native/wav';
@@ -10,20 +10,6 @@ import { RATE, RecorderRig, T0, testSignal } from './archive-fixture';
 const TOKEN = 'archive-serve-token';
 let station: TestStation;
 
-/** Pids of ffmpeg processes whose parent is this test process. */
-function ffmpegChildren(): string[] {
-  return readdirSync('/proc')
-    .filter((p) => /^\d+$/.test(p))
-    .filter((p) => {
-      try {
-        const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-        const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        return Number(rest[1]) === process.pid && stat.includes('(ffmpeg)');
-      } catch {
-        return false;
-      }
-    });
-}
 const auth = { authorization: `Bearer ${TOKEN}` };
 
 beforeAll(async () => {

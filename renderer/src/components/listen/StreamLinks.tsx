@@ -35,7 +35,7 @@ function StreamLinkRow({ stream: s, history }: { stream: StreamStatus; history: 
           type="button"
           className="small"
           disabled={!listenAvailable()}
-          onClick={() => (listeningHere ? stopListening() : void listenTo(s.sourceId))}
+          onClick={() => (listeningHere ? stopListening() : void listenTo(s.sourceId, { streamId: s.streamId }))}
           data-testid={`stream-listen-${s.streamId}`}
         >
           {listeningHere ? 'Stop' : 'Listen'}
