@@ -21,7 +21,8 @@ Works while the console runs (list and verify only read, export writes only its 
   verify                   the index against the files; exit code 1 when they disagree
                            (--deep decodes every segment and compares its length too;
                            --repair then sets each wrong row from its file: length, size
-                           and levels, and drops rows whose file is gone or holds nothing)
+                           and levels, and drops rows whose file is gone or holds nothing;
+                           a row whose whole source or day directory is gone is kept)
   --data-dir DIR           the console's data dir (default $XDG_DATA_HOME/eas-console)
   --settings FILE          the settings file, when the console runs with --settings
   --json                   machine-readable output
@@ -35,15 +36,19 @@ function parseTime(s: string | undefined, what: string): number {
   return n;
 }
 
-function archiveSettings(dataDir: string, settingsFile: string | undefined): ArchiveSettings {
+/** What the CLI needs of the console's settings: the archive's and the ffmpeg it decodes with. */
+function readSettings(dataDir: string, settingsFile: string | undefined): { archive: ArchiveSettings; ffmpegPath: string | null } {
   const file = settingsFile ?? join(dataDir, 'settings.json');
-  if (!existsSync(file)) return DEFAULT_ARCHIVE_SETTINGS;
+  const none = { archive: DEFAULT_ARCHIVE_SETTINGS, ffmpegPath: null };
+  if (!existsSync(file)) return none;
   try {
-    const raw = JSON.parse(readFileSync(file, 'utf8')) as { archive?: unknown };
+    const raw = JSON.parse(readFileSync(file, 'utf8')) as { archive?: unknown; ffmpegPath?: unknown };
     const parsed = ArchiveSettings.safeParse(raw.archive);
-    return parsed.success ? parsed.data : DEFAULT_ARCHIVE_SETTINGS;
+    // The same check the settings apply: an absolute path or none (ffmpeg from PATH).
+    const ffmpegPath = typeof raw.ffmpegPath === 'string' && raw.ffmpegPath.startsWith('/') ? raw.ffmpegPath : null;
+    return { archive: parsed.success ? parsed.data : DEFAULT_ARCHIVE_SETTINGS, ffmpegPath };
   } catch {
-    return DEFAULT_ARCHIVE_SETTINGS;
+    return none;
   }
 }
 
@@ -82,7 +87,9 @@ export async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
-  const root = archiveRoot(dataDir, archiveSettings(dataDir, values.settings ? resolve(values.settings) : undefined));
+  const settings = readSettings(dataDir, values.settings ? resolve(values.settings) : undefined);
+  const root = archiveRoot(dataDir, settings.archive);
+  const ffmpeg = settings.ffmpegPath;
   if (!existsSync(join(root, ARCHIVE_INDEX_FILE))) {
     process.stderr.write(`no archive in ${root}\n`);
     return 1;
@@ -93,20 +100,21 @@ export async function main(argv: string[]): Promise<number> {
       case 'list':
         return list(index, values.source, values.json === true);
       case 'verify': {
-        const report = await verifyArchive(index, root, { deep: values.deep === true });
+        const report = await verifyArchive(index, root, { deep: values.deep === true, ffmpeg });
         if (!values.repair || report.consistent) {
           writeReport(report, values.json === true);
           return report.consistent ? 0 : 1;
         }
-        const repaired = await repairArchive(index, root, report);
+        const repaired = await repairArchive(index, root, report, { ffmpeg });
         // What is left after the repair decides the exit code (orphan files are never repaired).
-        const after = await verifyArchive(index, root, { deep: values.deep === true });
+        const after = await verifyArchive(index, root, { deep: values.deep === true, ffmpeg });
         if (values.json) process.stdout.write(`${JSON.stringify({ before: report, repaired, after }, null, 2)}\n`);
         else {
           writeReport(report, false);
           for (const f of repaired.fixed) process.stdout.write(`  repaired (set from the file): ${f}\n`);
           for (const f of repaired.removed) process.stdout.write(`  repaired (row dropped, no audio): ${f}\n`);
-          for (const f of repaired.failed) process.stdout.write(`  not repaired (the file cannot be decoded): ${f}\n`);
+          for (const f of repaired.failed) process.stdout.write(`  not repaired (the file cannot be decoded to the end, its length is not known): ${f}\n`);
+          for (const f of repaired.missingDirs) process.stdout.write(`  not repaired (its whole directory is missing: is the archive disk mounted?): ${f}\n`);
           process.stdout.write(`after repair: ${after.segments} segments: ${after.consistent ? 'consistent' : 'NOT consistent'}\n`);
         }
         return after.consistent ? 0 : 1;
@@ -119,7 +127,7 @@ export async function main(argv: string[]): Promise<number> {
         if (toMs <= fromMs) throw new Error('--to must be after --from');
         const ext = /\.(wav|mp3|opus)$/i.exec(values.out)?.[1]?.toLowerCase();
         const format = ArchiveExportFormat.parse(values.format ?? ext ?? 'wav');
-        const run = exportRange({ index, root, sourceId: values.source, fromMs, toMs, format, outFile: resolve(values.out) });
+        const run = exportRange({ index, root, sourceId: values.source, fromMs, toMs, format, outFile: resolve(values.out), ffmpeg });
         const res = await run.done;
         const secs = res.samples / res.sampleRate;
         if (values.json) process.stdout.write(`${JSON.stringify({ file: resolve(values.out), seconds: secs, gaps: res.gaps })}\n`);

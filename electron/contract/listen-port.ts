@@ -20,6 +20,15 @@ export const LISTEN_PORT_CHANNEL = 'eas:listen-port';
 export const LISTEN_PORT_REQUEST = 'eas-listen-port-request';
 export const LISTEN_PORT_GRANT = 'eas-listen-port';
 
+/**
+ * The page's token for one port request, carried by the preload to the main process and back
+ * in the grant: a grant that answers an earlier request (one the page gave up on) is not taken
+ * for a later one. Hex, 16 to 64 characters; anything else is no nonce.
+ */
+export function listenPortNonce(value: unknown): string | null {
+  return typeof value === 'string' && /^[0-9a-f]{16,64}$/.test(value) ? value : null;
+}
+
 const ListenId = z.number().int().min(0).max(2 ** 31);
 
 /** What the page may send on the port. Anything else is refused with the field named. */
@@ -32,6 +41,13 @@ export const ListenPortRequest = z.discriminatedUnion('t', [
   z.object({ t: z.literal('ack'), id: ListenId, samples: z.number().int().min(0).max(10_000_000) }).strict(),
 ]);
 export type ListenPortRequest = z.infer<typeof ListenPortRequest>;
+
+/**
+ * How the page's end closes a listen the port could not carry, besides LISTEN_CLOSE: `lost`
+ * (no hello in time, the port closed: the player tries again, on a fresh port) and `refused`
+ * (the main process refused the start: the same again would be refused again).
+ */
+export const LISTEN_PORT_CLOSE = { lost: 4000, refused: 4400 } as const;
 
 /** How often (in samples received) the page acknowledges: a quarter second at the bus rate. */
 export const LISTEN_ACK_SAMPLES = 5512;

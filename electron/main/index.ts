@@ -4,7 +4,7 @@
 import { app, clipboard, dialog, ipcMain, MessageChannelMain, net, Notification, protocol, session, shell, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ContractError, IPC_CALL, IPC_EVENT, LISTEN_PORT_CHANNEL, MEDIA_SCHEME, type Alert, type CallReply, type SourceStatus } from '../contract';
+import { ContractError, IPC_CALL, IPC_EVENT, LISTEN_PORT_CHANNEL, listenPortNonce, MEDIA_SCHEME, type Alert, type CallReply, type SourceStatus } from '../contract';
 import { defaultDataDir } from '../engine/data-dir';
 import { collectDiagnostics } from '../engine/diagnostics';
 import { Engine } from '../engine/engine';
@@ -72,11 +72,12 @@ ipcMain.handle(IPC_CALL, async (e, cmd: unknown, args: unknown): Promise<CallRep
 
 // The page asks for its listening port; it arrives with the answer, transferred (MessagePortMain
 // carries ports only, so frames are copied across the process boundary, once, as IPC does).
-ipcMain.on(LISTEN_PORT_CHANNEL, (e) => {
+// The page's nonce goes back with the port, so a late answer is not taken for a newer request.
+ipcMain.on(LISTEN_PORT_CHANNEL, (e, nonce: unknown) => {
   if (!listenPorts || !isTrustedSender(e, win, rendererUrl)) return;
   const { port1, port2 } = new MessageChannelMain();
   listenPorts.open(e.sender, port1);
-  e.sender.postMessage(LISTEN_PORT_CHANNEL, null, [port2]);
+  e.sender.postMessage(LISTEN_PORT_CHANNEL, listenPortNonce(nonce), [port2]);
 });
 
 function wireEngineEvents(): void {

@@ -231,7 +231,8 @@ async function listenRelay(
   const timer = setTimeout(() => abort.abort(new Error('connect timeout')), LISTEN_CONNECT_TIMEOUT_MS);
   let up: Response;
   try {
-    up = await fetch(target, { headers: { 'user-agent': 'eas-console-listen', 'icy-metadata': '0' }, signal: abort.signal });
+    // No redirects: the relay reaches our own streams' listen URLs and nothing they point elsewhere.
+    up = await fetch(target, { headers: { 'user-agent': 'eas-console-listen', 'icy-metadata': '0' }, signal: abort.signal, redirect: 'manual' });
   } catch {
     return text(502, 'Icecast is unreachable.');
   } finally {

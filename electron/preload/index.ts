@@ -10,6 +10,7 @@ import {
   LISTEN_PORT_CHANNEL,
   LISTEN_PORT_GRANT,
   LISTEN_PORT_REQUEST,
+  listenPortNonce,
   MEDIA_SCHEME,
   validateCall,
   type CallReply,
@@ -52,9 +53,13 @@ interface PageWindow {
 }
 const page = (globalThis as unknown as { window: PageWindow }).window;
 page.addEventListener('message', (e) => {
-  if ((e.data as { type?: unknown } | null)?.type === LISTEN_PORT_REQUEST) ipcRenderer.send(LISTEN_PORT_CHANNEL);
+  const data = e.data as { type?: unknown; nonce?: unknown } | null;
+  if (data?.type !== LISTEN_PORT_REQUEST) return;
+  const nonce = listenPortNonce(data.nonce);
+  ipcRenderer.send(LISTEN_PORT_CHANNEL, ...(nonce ? [nonce] : []));
 });
-ipcRenderer.on(LISTEN_PORT_CHANNEL, (e: IpcRendererEvent) => {
+ipcRenderer.on(LISTEN_PORT_CHANNEL, (e: IpcRendererEvent, echoed: unknown) => {
   const port = e.ports[0];
-  if (port) page.postMessage({ type: LISTEN_PORT_GRANT }, '*', [port]);
+  const nonce = listenPortNonce(echoed);
+  if (port) page.postMessage(nonce ? { type: LISTEN_PORT_GRANT, nonce } : { type: LISTEN_PORT_GRANT }, '*', [port]);
 });

@@ -1,22 +1,15 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { archiveCli } from './archive-cli-run';
 import { decodeWav } from '../../native/wav';
 import { ArchiveIndex } from '../../electron/engine/archive/archive-index';
 import { RATE, RecorderRig, T0, testSignal } from '../engine/archive/archive-fixture';
 
-const run = promisify(execFile);
 let dataDir: string;
 
-function cli(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  return run(process.execPath, ['--import', 'tsx', 'electron/cli/index.ts', 'archive', ...args, '--data-dir', dataDir], { timeout: 60_000 }).then(
-    (r) => ({ ...r, code: 0 }),
-    (e: { stdout: string; stderr: string; code: number }) => ({ stdout: e.stdout, stderr: e.stderr, code: e.code }),
-  );
-}
+const cli = (...args: string[]) => archiveCli(dataDir, ...args);
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'eas-archive-cli-'));

@@ -157,6 +157,17 @@ describe('time-shift player in Chromium', () => {
     const again = JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8')) as { sources: { archive?: boolean }[]; archive: { bitrateKbps: number } };
     expect(again.sources[0]!.archive).toBeUndefined();
     expect(again.archive.bitrateKbps).toBe(16);
+
+    // A lower limit deletes audio at once: Save asks first, and Cancel saves nothing.
+    await page.getByTestId('setting-archive-days').fill('0.7');
+    await page.getByTestId('settings-save').click();
+    const bar = page.getByTestId('confirm-bar');
+    await bar.waitFor({ timeout: 5_000 });
+    expect(await bar.innerText()).toMatch(/deletes archived audio older than 0\.7 days \(now 7\)/);
+    await bar.getByRole('button', { name: 'Cancel' }).click();
+    await bar.waitFor({ state: 'detached', timeout: 5_000 });
+    const kept = JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8')) as { archive: { maxAgeDays: number } };
+    expect(kept.archive.maxAgeDays).toBe(7);
     expect(problems.csp).toEqual([]);
     expect(problems.pageErrors).toEqual([]);
   }, 60_000);

@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BUS_RATE, LISTEN_CLOSE, LISTEN_HEADER_BYTES, type ListenPortNotice } from '../../electron/contract';
+import { BUS_RATE, LISTEN_CLOSE, LISTEN_HEADER_BYTES, listenPortNonce, type ListenPortNotice } from '../../electron/contract';
 import { ListenHub } from '../../electron/engine/listen/listen-hub';
 import { bridgeListenPort, listenFrameBuffer, ListenPorts, MAX_UNACKED_SAMPLES, type ListenPortBridge } from '../../electron/main/listen-port';
 import { encodeListenFrame } from '../../electron/serve/listen-socket';
@@ -56,6 +56,16 @@ afterEach(() => {
     c.port1.close();
     c.port2.close();
   }
+});
+
+describe('the port request nonce', () => {
+  it('passes the page\'s hex token through and nothing else', () => {
+    const n = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+    expect(listenPortNonce(n)).toBe(n);
+    for (const bad of [undefined, null, 5, '', 'short', 'A1B2C3D4E5F60718', 'x'.repeat(16), '0'.repeat(65), { nonce: n }]) {
+      expect(listenPortNonce(bad), JSON.stringify(bad)).toBeNull();
+    }
+  });
 });
 
 describe('listen frames', () => {

@@ -16,6 +16,7 @@ let closedByPeer = 0;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
+    if (req.url === '/moved.mp3') return void res.writeHead(302, { location: `http://127.0.0.1:${port}/demo.mp3` }).end();
     if (req.url !== '/demo.mp3') return void res.writeHead(404).end();
     res.writeHead(200, { 'content-type': 'audio/mpeg' });
     open.add(res);
@@ -82,9 +83,12 @@ describe('eas-media://listen', () => {
     }
   });
 
-  it('says so when Icecast answers with an error', async () => {
+  it('says so when Icecast answers with an error, and follows no redirect', async () => {
     const res = await handlerFor(stream('live', '/gone.mp3'))(new Request('eas-media://listen/demo'));
     expect(res.status).toBe(502);
     expect(await res.text()).toBe('Icecast answered 404.');
+    const moved = await handlerFor(stream('live', '/moved.mp3'))(new Request('eas-media://listen/demo'));
+    expect(moved.status).toBe(502);
+    expect(await moved.text()).toBe('Icecast answered 302.');
   });
 });

@@ -9,7 +9,13 @@ import { bridgeListenPort } from '../../electron/main/listen-port';
 import { HandBus } from '../helpers/hand-bus';
 import { waitFor } from '../helpers/wait';
 
-import { PortListenClient, type ListenSink } from '../../renderer/src/api/listen-port-client';
+import {
+  LISTEN_PORT_LOST,
+  LISTEN_PORT_REFUSED,
+  PortListenClient,
+  type ListenSink,
+  type PortListenClientOptions,
+} from '../../renderer/src/api/listen-port-client';
 
 
 /** What one listen's sink was told, in order. */
@@ -37,14 +43,15 @@ afterEach(() => {
   }
 });
 
-function connect() {
+function connectWith(opts: PortListenClientOptions) {
   const c = new MessageChannel();
   channels.push(c);
   const bridge = bridgeListenPort(c.port1, hub);
   const problems: string[] = [];
-  const client = new PortListenClient(c.port2 as never, (m) => problems.push(m));
+  const client = new PortListenClient(c.port2 as never, { onProblem: (m) => problems.push(m), ...opts });
   return { bridge, client, problems };
 }
+const connect = () => connectWith({});
 
 describe('the page end of the listening port', () => {
   it('hears hello, then frames, and nothing of a listen it replaced', async () => {
@@ -96,5 +103,65 @@ describe('the page end of the listening port', () => {
     client.open('nope', r.sink);
     await waitFor('the end of the listen', () => r.log.length > 0, 10_000);
     expect(r.log).toEqual([{ closed: LISTEN_CLOSE.unknownSource, reason: 'no such running source' }]);
+  });
+});
+
+describe('a listen the port cannot carry', () => {
+  it('ends with a retry code and the port given up when no hello comes in time', async () => {
+    // A port with nothing at the other end: the main side that was never there, or went away unseen.
+    const c = new MessageChannel();
+    channels.push(c);
+    let dead = 0;
+    const client = new PortListenClient(c.port2 as never, { helloTimeoutMs: 50, onDead: () => dead++, onProblem: () => {} });
+    const r = recorder();
+    client.open('a', r.sink);
+    await waitFor('the unanswered listen to end', () => r.log.length > 0, 10_000);
+    expect(r.log).toEqual([{ closed: LISTEN_PORT_LOST, reason: 'the engine did not answer the listen within 0.05 s' }]);
+    expect(dead).toBe(1);
+    expect(client.alive()).toBe(false);
+    // A listen opened on a dead port ends at once rather than waiting for nothing.
+    const again = recorder();
+    client.open('a', again.sink);
+    await waitFor('the listen on a dead port to end', () => again.log.length > 0, 10_000);
+    expect(again.log).toEqual([{ closed: LISTEN_PORT_LOST, reason: 'the listening channel to the engine closed' }]);
+  });
+
+  it('has no hello timeout once the hello came', async () => {
+    const { client } = connectWith({ helloTimeoutMs: 50 });
+    const r = recorder();
+    client.open('a', r.sink);
+    await waitFor('hello for a', () => r.log.length > 0, 10_000);
+    buses.a.push(1);
+    await waitFor('a frame well after the hello timeout', () => r.frames().length === 1, 10_000);
+    await new Promise((res) => setTimeout(res, 100));
+    expect(r.log.filter((e) => 'closed' in e)).toEqual([]);
+    expect(client.alive()).toBe(true);
+  });
+
+  it('ends a start the engine refused, without a retry code', async () => {
+    const { client, problems } = connect();
+    const r = recorder();
+    client.open('x'.repeat(65), r.sink);
+    await waitFor('the refused listen to end', () => r.log.length > 0, 10_000);
+    expect(r.log).toHaveLength(1);
+    expect(r.log[0]).toMatchObject({ closed: LISTEN_PORT_REFUSED });
+    expect(problems.join('\n')).toMatch(/refused/);
+    // The port itself is fine: the next listen plays.
+    const next = recorder();
+    client.open('a', next.sink);
+    await waitFor('hello after a refusal', () => next.log.length > 0, 10_000);
+    expect(next.log[0]).toEqual({ hello: BUS_RATE });
+  });
+
+  it('ends the listen and gives up the port when the main side closes it', async () => {
+    let dead = 0;
+    const { client, bridge } = connectWith({ onDead: () => dead++ });
+    const r = recorder();
+    client.open('a', r.sink);
+    await waitFor('hello for a', () => r.log.length > 0, 10_000);
+    bridge.close();
+    await waitFor('the listen to end with the port', () => r.log.some((e) => 'closed' in e), 10_000);
+    expect(r.log.at(-1)).toEqual({ closed: LISTEN_PORT_LOST, reason: 'the listening channel to the engine closed' });
+    expect(dead).toBe(1);
   });
 });

@@ -2,13 +2,23 @@ import { describe, expect, it } from 'vitest';
 import type { StreamStatus } from '../../electron/contract';
 import {
   autoPick,
+  FAILED_MOUNT_MAX_MS,
+  FAILED_MOUNT_MS,
+  FailedMounts,
   FIT_SHARE,
   formatRate,
+  handChoiceToStart,
+  keptUpKbps,
   liveRenditions,
   MIN_WINDOW_MS,
   STALL_MEMORY_MS,
+  stallRecord,
   STEP_UP_HOLD_MS,
+  STEP_UP_MAX_MS,
+  nextStepUpDelay,
+  stepUpNeedsProbe,
   throughputEstimate,
+  topFits,
   type AutoPickInput,
   type StallRecord,
 } from '../../renderer/src/audio/pick-mount';
@@ -146,5 +156,126 @@ describe('throughput from what a mount delivers', () => {
   it('formats rates the way the tile says them', () => {
     expect(formatRate(1_900_000)).toBe('1.9 Mbit/s');
     expect(formatRate(850_400)).toBe('850 kbit/s');
+  });
+});
+
+describe('a probe that read the top mount at about real time', () => {
+  it('lets the top rendition fit: the link carried all it sent', () => {
+    // No burst: 192 kbit/s read at 190 kbit/s, below 192 / 0.7 = 274.
+    const kept = keptUpKbps(190_000, 192);
+    expect(kept).toBe(192);
+    const r = pick({ throughputBps: 190_000, keptUpKbps: kept });
+    expect(r).toEqual({ stream: HQ, reason: 'auto: 192 kbit/s, the link kept up with it (190 kbit/s measured)' });
+    expect(topFits(LADDER, 190_000, kept)).toBe(true);
+    // Without the kept-up reading the same figure fits 128 only, as before.
+    expect(pick({ throughputBps: 190_000 }).stream).toBe(MUSIC);
+    expect(topFits(LADDER, 190_000, null)).toBe(false);
+  });
+
+  it('steps up to the next rung on a kept-up reading after the hold', () => {
+    const now = 1_000_000;
+    const up = pick({ throughputBps: 190_000, keptUpKbps: 192, current: { streamId: 'music', since: now - STEP_UP_HOLD_MS } });
+    expect(up).toEqual({ stream: HQ, reason: 'auto: up to 192 kbit/s, the link kept up with it (190 kbit/s measured)' });
+  });
+
+  it('is no kept-up reading below 0.9 of the bitrate, or with the bitrate unknown', () => {
+    expect(keptUpKbps(150_000, 192)).toBeNull();
+    expect(keptUpKbps(190_000, null)).toBeNull();
+    expect(keptUpKbps(null, 192)).toBeNull();
+    expect(keptUpKbps(190_000, Number.POSITIVE_INFINITY)).toBeNull();
+  });
+
+  it('still stays below a bitrate that stalled', () => {
+    const now = 1_000_000;
+    expect(pick({ throughputBps: 190_000, keptUpKbps: 192, stalls: [stall(HQ, now - 1000)] }).stream).toBe(MUSIC);
+  });
+});
+
+describe('auto weighs a rendition by its configured bitrate until Icecast reports one', () => {
+  it('steps up to a new rendition with only a configured bitrate', () => {
+    const now = 1_000_000;
+    const fresh = { ...rendition('hq', 'mp3', null), configuredKbps: 192 };
+    const up = pick({ renditions: [VOICE, fresh], throughputBps: 1.9e6, current: { streamId: 'voice', since: now - STEP_UP_HOLD_MS } });
+    expect(up.stream).toBe(fresh);
+  });
+});
+
+describe('what a stall records', () => {
+  it('takes the bitrate Icecast reports now, else the configured one, and nothing when neither is known', () => {
+    expect(stallRecord(rendition('hq', 'mp3', 190), 'hq', 5)).toEqual({ at: 5, streamId: 'hq', bitrateKbps: 190 });
+    expect(stallRecord({ ...rendition('hq', 'mp3', null), configuredKbps: 192 }, 'hq', 5)).toEqual({ at: 5, streamId: 'hq', bitrateKbps: 192 });
+    // A new mount: no bitrate yet. A record would cap auto at 0 kbit/s.
+    expect(stallRecord(rendition('hq', 'mp3', null), 'hq', 5)).toBeNull();
+    expect(stallRecord(undefined, 'hq', 5)).toBeNull();
+  });
+});
+
+describe('probing for a step up', () => {
+  it('backs off, doubling up to STEP_UP_MAX_MS, while step ups are refused, and starts over after one', () => {
+    let d = STEP_UP_HOLD_MS;
+    const seen: number[] = [];
+    for (let i = 0; i < 8; i++) seen.push((d = nextStepUpDelay(d, false)));
+    expect(seen.slice(0, 3)).toEqual([2 * STEP_UP_HOLD_MS, 4 * STEP_UP_HOLD_MS, 8 * STEP_UP_HOLD_MS]);
+    expect(Math.max(...seen)).toBe(STEP_UP_MAX_MS);
+    expect(seen.at(-1)).toBe(STEP_UP_MAX_MS);
+    expect(nextStepUpDelay(STEP_UP_MAX_MS, true)).toBe(STEP_UP_HOLD_MS);
+  });
+
+  it('does not probe again while the last probe said the top does not fit, within the delay', () => {
+    expect(stepUpNeedsProbe(null, STEP_UP_HOLD_MS, 0)).toBe(true);
+    expect(stepUpNeedsProbe({ at: 1000, topFits: false }, 60_000, 30_000)).toBe(false);
+    expect(stepUpNeedsProbe({ at: 1000, topFits: false }, 60_000, 61_000)).toBe(true);
+    expect(stepUpNeedsProbe({ at: 1000, topFits: true }, 60_000, 2000)).toBe(true);
+  });
+});
+
+describe('mounts that failed in the player', () => {
+  it('are left alone for FAILED_MOUNT_MS, not for the session', () => {
+    const f = new FailedMounts();
+    f.add('hq', 1000);
+    expect(f.has('hq', 1000 + FAILED_MOUNT_MS - 1)).toBe(true);
+    expect([...f.active(2000)]).toEqual(['hq']);
+    expect(liveRenditions(LADDER, 'wx', f.active(2000)).map((s) => s.streamId)).not.toContain('hq');
+    expect(f.has('hq', 1000 + FAILED_MOUNT_MS)).toBe(false);
+    expect(liveRenditions(LADDER, 'wx', f.active(1000 + FAILED_MOUNT_MS)).map((s) => s.streamId)).toContain('hq');
+  });
+
+  it('wait twice as long each time one fails again without having played, up to FAILED_MOUNT_MAX_MS', () => {
+    const f = new FailedMounts();
+    let t = 0;
+    const bans: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      f.add('hq', t);
+      let end = t;
+      while (f.has('hq', end)) end += 1000;
+      bans.push(end - t);
+      t = end;
+    }
+    expect(bans.slice(0, 3)).toEqual([FAILED_MOUNT_MS, 2 * FAILED_MOUNT_MS, 4 * FAILED_MOUNT_MS]);
+    expect(bans.at(-1)).toBe(FAILED_MOUNT_MAX_MS);
+    // Once it played, a failure is a first one again.
+    f.played('hq');
+    f.add('hq', t);
+    expect(f.has('hq', t + FAILED_MOUNT_MS - 1)).toBe(true);
+    expect(f.has('hq', t + FAILED_MOUNT_MS)).toBe(false);
+  });
+
+  it('are forgotten when Icecast reports them not live', () => {
+    const f = new FailedMounts();
+    f.add('hq', 0);
+    f.add('voice', 0);
+    f.keepLive([VOICE, rendition('hq', 'mp3', 192, 'retrying')]);
+    expect([...f.active(1)]).toEqual(['voice']);
+  });
+});
+
+describe('a rendition chosen by hand', () => {
+  it('is started when it is live and not what plays', () => {
+    expect(handChoiceToStart({ streamId: 'hq' }, LADDER, 'voice')).toBe(HQ);
+    expect(handChoiceToStart({ streamId: 'hq' }, LADDER, 'hq')).toBeNull();
+    // Not live (or failed: liveRenditions left it out): nothing to start.
+    expect(handChoiceToStart({ streamId: 'hq' }, [VOICE], 'voice')).toBeNull();
+    expect(handChoiceToStart('auto', LADDER, 'voice')).toBeNull();
+    expect(handChoiceToStart('direct', LADDER, null)).toBeNull();
   });
 });

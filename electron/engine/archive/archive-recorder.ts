@@ -6,8 +6,9 @@ import { segmentName } from '../../core/archive/segment-name';
 import { f32ToS16 } from '../../core/dsp/pcm16';
 import { ArchiveIndex } from './archive-index';
 import { ArchiveWriteError, SegmentEncoder, classifyWriteFailure } from './segment-encoder';
+import { LENGTH_TOLERANCE_S } from './archive-verify';
 import { oggOpusSamples } from './ogg-length';
-import { probeSegment } from './segment-probe';
+import { decodeTrusted, probeSegment } from './segment-probe';
 
 /** What a source worker needs to archive its bus (plain data: it crosses to the worker). */
 export interface WorkerArchiveConfig {
@@ -55,10 +56,11 @@ function indexFailure(err: unknown, doing: string): ArchiveWriteError {
 }
 
 /**
- * Closes a row with what its file holds, decoded. When the decoder yields nothing (ffmpeg
- * itself failing, as on the disk that just failed) the file's Ogg pages still say how long it
- * is: the row keeps that length and the levels it had, rather than being dropped with its
- * audio. Only a file that holds no audio by either count loses its row.
+ * Closes a row with what its file holds, decoded. When the decoder yields nothing or stops early
+ * (ffmpeg itself failing, as on the disk that just failed) the file's Ogg pages still say how
+ * long it is: the row keeps that length and the levels it had, rather than being dropped with
+ * its audio. Only a file whose pages hold no audio loses its row; one that cannot be read at all
+ * (EIO, EACCES, a torn first page) keeps it open, so the next start's recovery tries again.
  */
 async function closeRowFromFile(
   index: ArchiveIndex,
@@ -69,12 +71,15 @@ async function closeRowFromFile(
   levels: { peak: Uint8Array; rms: Uint8Array },
 ): Promise<void> {
   const probed = await probeSegment(file, rate, ffmpeg);
-  if (probed && probed.samples > 0) {
+  const paged = oggOpusSamples(file, rate);
+  if (probed && decodeTrusted(probed, paged, rate, LENGTH_TOLERANCE_S)) {
     index.updateSegment(id, probed.samples, probed.bytes, probed.peak, probed.rms, 'closed');
     return;
   }
-  const paged = oggOpusSamples(file, rate);
-  if (!paged) {
+  if (paged === null) return;
+  if (paged === 0) {
+    // A decoder that found audio the pages deny: unknown, left for the next try.
+    if (probed && probed.samples > 0) return;
     index.remove(id);
     return;
   }
@@ -109,6 +114,8 @@ export class ArchiveRecorder {
   private paused: { error: ArchiveWriteError; retryAt: number } | null = null;
   private status: ArchiveStatus = { state: 'idle', error: null };
   private recovered: Promise<void> | null = null;
+  /** Rows this recorder opened before its recovery ended: recovery never takes them for a killed writer's. */
+  private own: Set<number> | null = new Set<number>();
   private closed = false;
   /** The pause reason last logged: a full disk is said once, not at every retry. */
   private loggedCode: string | null = null;
@@ -121,17 +128,25 @@ export class ArchiveRecorder {
 
   /**
    * Closes the segments a killed writer of this source left open, with the length their file
-   * really has. Call once before the first push; pushes do not wait for it.
+   * really has. Call once, before the first push; pushes do not wait for it. `after`: the close
+   * of the recorder this one replaces (new settings), which is still writing its segment; its
+   * rows are only taken for a killed writer's once it is done, or its live file would be
+   * probed and its row closed short or dropped.
    */
-  recover(): Promise<void> {
+  recover(after?: Promise<unknown>): Promise<void> {
     this.recovered ??= (async () => {
+      if (after) await after.catch(() => undefined);
+      if (this.closed) return;
       const index = this.openIndex();
       if (!index) return;
       for (const row of index.openSegments()) {
-        if (row.sourceId !== this.opts.sourceId) continue;
+        if (row.sourceId !== this.opts.sourceId || this.own?.has(row.id)) continue;
         await closeRowFromFile(index, row.id, join(this.opts.root, row.sourceId, row.name), row.sampleRate, this.opts.ffmpeg, row);
       }
-    })().catch((err: Error) => this.opts.onLog('warn', `${this.opts.sourceId}: archive recovery failed: ${err.message}`));
+    })()
+      .finally(() => {
+        this.own = null;
+      }).catch((err: Error) => this.opts.onLog('warn', `${this.opts.sourceId}: archive recovery failed: ${err.message}`));
     return this.recovered;
   }
 
@@ -225,6 +240,7 @@ export class ArchiveRecorder {
     let id: number;
     try {
       id = index.openSegment(this.opts.sourceId, name, startMs, 0, this.opts.sampleRate);
+      this.own?.add(id);
     } catch (err) {
       this.pause(indexFailure(err, 'written'), this.now());
       return null;

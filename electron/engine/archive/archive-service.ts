@@ -39,6 +39,8 @@ export class ArchiveService {
   private indexRoot: string | null = null;
   private readonly statuses = new Map<string, ArchiveStatus>();
   private timer: NodeJS.Timeout | null = null;
+  /** The first pass after start; cleared by stop(), or it would reopen the index stop() closed. */
+  private firstPass: NodeJS.Timeout | null = null;
   private readonly now: () => number;
   private stopped = false;
 
@@ -61,20 +63,28 @@ export class ArchiveService {
     this.stopped = false;
     this.timer = setInterval(() => this.retain(), RETENTION_EVERY_MS);
     this.timer.unref();
-    setTimeout(() => {
+    if (this.firstPass) clearTimeout(this.firstPass);
+    this.firstPass = setTimeout(() => {
+      this.firstPass = null;
+      if (this.stopped) return;
       this.retain();
       void this.repairPending();
-    }, 5000).unref();
+    }, 5000);
+    this.firstPass.unref();
   }
 
   /** Archive settings were saved: smaller limits apply now, not at the next pass. */
   settingsChanged(before: ArchiveSettings, after: ArchiveSettings): void {
-    if (before.maxAgeDays !== after.maxAgeDays || before.maxTotalMB !== after.maxTotalMB || before.dir !== after.dir) setImmediate(() => this.retain());
+    if (before.maxAgeDays !== after.maxAgeDays || before.maxTotalMB !== after.maxTotalMB || before.dir !== after.dir) setImmediate(() => {
+        if (!this.stopped) this.retain();
+      });
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    if (this.firstPass) clearTimeout(this.firstPass);
+    this.firstPass = null;
     this.stopped = true;
     this.index?.close();
     this.index = null;
@@ -147,9 +157,10 @@ export class ArchiveService {
    */
   async repairPending(): Promise<RepairResult | null> {
     try {
+      if (this.stopped) return null;
       const index = this.idx();
       if (!index.pendingRepairs().includes('closed-lengths')) return null;
-      const found = await verifyArchive(index, this.root, { ffmpeg: this.opts.settings.get().ffmpegPath });
+      const found = await verifyArchive(index, this.root, { ffmpeg: this.opts.settings.get().ffmpegPath, shouldStop: () => this.stopped });
       if (this.stopped) return null;
       // Only the lengths: a missing file or another size is reported by verify, and left to --repair.
       const r = await repairArchive(index, this.root, { ...found, missing: [], sizeMismatch: [], lengthMismatch: [] }, {

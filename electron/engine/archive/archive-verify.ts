@@ -1,9 +1,17 @@
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, rmSync, statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import { parseSegmentName } from '../../core/archive/segment-name';
 import type { ArchiveIndex } from './archive-index';
 import { oggOpusSamples } from './ogg-length';
-import { probeSegment } from './segment-probe';
+import { decodeTrusted, probeSegment } from './segment-probe';
+
+/**
+ * Rows checked between yields to the event loop: verify runs inside the engine at start (the
+ * pending repair), over a week of rows, and each costs a stat and a small read.
+ */
+const YIELD_EVERY = 200;
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export interface VerifyReport {
   consistent: boolean;
@@ -35,12 +43,18 @@ export interface VerifyReport {
 export const LENGTH_TOLERANCE_S = 0.1;
 
 /** The index against the files: every row's file there with its size (and, deep, its length), every file indexed. */
-export async function verifyArchive(index: ArchiveIndex, root: string, opts: { deep?: boolean; toleranceS?: number; ffmpeg?: string | null } = {}): Promise<VerifyReport> {
+export async function verifyArchive(index: ArchiveIndex, root: string, opts: { deep?: boolean; toleranceS?: number; ffmpeg?: string | null; shouldStop?: () => boolean } = {}): Promise<VerifyReport> {
   const rows = index.all();
   const report: VerifyReport = { consistent: true, segments: rows.length, missing: [], sizeMismatch: [], lengthMismatch: [], tooLong: [], orphans: [], open: [] };
   const tolerance = opts.toleranceS ?? LENGTH_TOLERANCE_S;
   const known = new Set<string>();
+  let n = 0;
   for (const r of rows) {
+    if (++n % YIELD_EVERY === 0) {
+      await yieldToLoop();
+      // The engine stopping closes the index: what was found so far is all there is.
+      if (opts.shouldStop?.()) return { ...report, consistent: false };
+    }
     const rel = `${r.sourceId}/${r.name}`;
     known.add(rel);
     const file = join(root, r.sourceId, r.name);
@@ -63,7 +77,7 @@ export async function verifyArchive(index: ArchiveIndex, root: string, opts: { d
       if (!p || Math.abs(p.samples - r.samples) > tolerance * r.sampleRate) report.lengthMismatch.push(rel);
     }
   }
-  for (const file of listSegmentFiles(root)) {
+  for (const file of await listSegmentFiles(root)) {
     const rel = relative(root, file);
     if (!known.has(rel)) report.orphans.push(rel);
   }
@@ -76,18 +90,34 @@ export interface RepairResult {
   fixed: string[];
   /** Rows dropped: the file is gone or holds no audio. */
   removed: string[];
-  /** Left as they were: the file could not be decoded (ffmpeg missing or failing), so its length is not known. */
+  /**
+   * Left as they were: the file could not be decoded to the end (ffmpeg missing, failing or
+   * stopped early) and its pages do not say, so its length is not known.
+   */
   failed: string[];
+  /**
+   * Rows kept although their file is gone, because the whole source or day directory is: an
+   * archive disk not mounted, not segments deleted.
+   */
+  missingDirs: string[];
 }
 
 /**
  * Sets what `report` found wrong from the files: a row claiming more (or other) audio than its
- * file, or another size, takes the file's decoded length, size and levels; a row whose file is
- * gone or empty is dropped (an empty file with it). Orphan files are left alone: a file the
- * index does not know may be one a writer is about to index. Rows still open are never touched.
+ * file, or another size, takes the file's decoded length, size and levels when the decode ran
+ * to the end or agrees with the file's pages; a row whose file is gone is dropped, unless its
+ * whole directory is (see missingDirs). A file is only deleted with its row when it certainly
+ * holds no audio: empty, or pages with headers only that a decoder read without a sample. Orphan files are left alone: a file the index does not know may be one a writer is
+ * about to index. Rows still open are never touched.
  */
-export async function repairArchive(index: ArchiveIndex, root: string, report: VerifyReport, opts: { ffmpeg?: string | null; shouldStop?: () => boolean } = {}): Promise<RepairResult> {
-  const out: RepairResult = { fixed: [], removed: [], failed: [] };
+export async function repairArchive(
+  index: ArchiveIndex,
+  root: string,
+  report: VerifyReport,
+  opts: { ffmpeg?: string | null; shouldStop?: () => boolean; toleranceS?: number } = {},
+): Promise<RepairResult> {
+  const out: RepairResult = { fixed: [], removed: [], failed: [], missingDirs: [] };
+  const tolerance = opts.toleranceS ?? LENGTH_TOLERANCE_S;
   const split = (rel: string): [string, string] => {
     const i = rel.indexOf('/');
     return [rel.slice(0, i), rel.slice(i + 1)];
@@ -95,6 +125,10 @@ export async function repairArchive(index: ArchiveIndex, root: string, report: V
   for (const rel of report.missing) {
     const row = index.byName(...split(rel));
     if (!row || row.state !== 'closed' || existsSync(join(root, row.sourceId, row.name))) continue;
+    if (!existsSync(dirname(join(root, row.sourceId, row.name)))) {
+      out.missingDirs.push(rel);
+      continue;
+    }
     index.remove(row.id);
     out.removed.push(rel);
   }
@@ -106,11 +140,13 @@ export async function repairArchive(index: ArchiveIndex, root: string, report: V
     const file = join(root, row.sourceId, row.name);
     const probed = await probeSegment(file, row.sampleRate, opts.ffmpeg);
     if (opts.shouldStop?.()) break;
-    if (probed && probed.samples > 0) {
+    const paged = oggOpusSamples(file, row.sampleRate);
+    if (probed && decodeTrusted(probed, paged, row.sampleRate, tolerance)) {
       index.updateSegment(row.id, probed.samples, probed.bytes, probed.peak, probed.rms, 'closed');
       out.fixed.push(rel);
-    } else if (oggOpusSamples(file, row.sampleRate) === 0) {
-      // Its pages agree there is no audio: not a decoder that failed to run.
+    } else if (probed && (probed.bytes === 0 || (paged === 0 && probed.ran && probed.samples === 0))) {
+      // Certainly no audio: an empty file, or headers only by its pages and by a decoder that
+      // read it (ffmpeg ends such a file with "End of file", exit 1), not one that failed to run.
       index.remove(row.id);
       rmSync(file, { force: true });
       out.removed.push(rel);
@@ -121,25 +157,29 @@ export async function repairArchive(index: ArchiveIndex, root: string, report: V
   return out;
 }
 
-/** Every SOURCE/YYYY-MM-DD/*.ogg under the root. */
-export function listSegmentFiles(root: string): string[] {
+/** Every SOURCE/YYYY-MM-DD/*.ogg under the root (asynchronous: a week of 8 sources is 80k files). */
+export async function listSegmentFiles(root: string): Promise<string[]> {
   const out: string[] = [];
-  const dirs = (p: string): string[] => {
+  const dirs = async (p: string): Promise<string[]> => {
     try {
-      return readdirSync(p, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+      return (await readdir(p, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
     } catch {
       return [];
     }
   };
-  for (const src of dirs(root)) {
-    for (const day of dirs(join(root, src))) {
+  for (const src of await dirs(root)) {
+    for (const day of await dirs(join(root, src))) {
       let files: string[];
       try {
-        files = readdirSync(join(root, src, day));
+        files = await readdir(join(root, src, day));
       } catch {
         continue;
       }
-      for (const f of files) if (parseSegmentName(`${day}/${f}`) !== null) out.push(join(root, src, day, f));
+      for (let i = 0; i < files.length; i++) {
+        if (i % (YIELD_EVERY * 5) === YIELD_EVERY * 5 - 1) await yieldToLoop();
+        const f = files[i]!;
+        if (parseSegmentName(`${day}/${f}`) !== null) out.push(join(root, src, day, f));
+      }
     }
   }
   return out;

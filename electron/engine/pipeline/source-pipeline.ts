@@ -128,6 +128,8 @@ export class SourcePipeline extends EventEmitter<PipelineEvents> implements PcmB
       if (this.worker !== worker) return;
       this.worker = null;
       if (this.stopped) return;
+      // Its archive ended with it: "recording" must not stay on the tile through the backoff.
+      if (this.archive) this.emit('archive', { state: 'idle', error: null });
       // A worker must never die silently: report it and bring the source back.
       const wait = this.crashBackoff.next();
       this.crashes++;

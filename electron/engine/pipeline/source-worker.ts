@@ -73,7 +73,8 @@ async function runSource(sourceId: string, spec: ToWorker & { type: 'start' }): 
         onEvent: (r) => post({ type: 'recording', ...r }),
       })
     : null;
-  const newArchive = (config: WorkerArchiveConfig | null | undefined): ArchiveRecorder | null => {
+  /** `after`: the close of the recorder this one replaces; recovery waits for it (see recover()). */
+  const newArchive = (config: WorkerArchiveConfig | null | undefined, after?: Promise<void>): ArchiveRecorder | null => {
     if (!config) {
       post({ type: 'archive', status: { state: 'off', error: null } });
       return null;
@@ -85,18 +86,22 @@ async function runSource(sourceId: string, spec: ToWorker & { type: 'start' }): 
       onStatus: (status) => post({ type: 'archive', status }),
       onLog: (level, message) => post({ type: 'log', level, message }),
     });
-    void a.recover();
+    void a.recover(after);
     return a;
   };
   let archive = newArchive(spec.archive);
   const closingArchives = new Set<Promise<void>>();
   reconfigureArchive = (config) => {
     const old = archive;
-    archive = newArchive(config);
+    // The old one closes first: its segment is still being written, and the new recorder's
+    // recovery must not take it for one a killed writer left open.
+    let closing: Promise<void> | undefined;
     if (old) {
       const p = old.close().finally(() => closingArchives.delete(p));
       closingArchives.add(p);
+      closing = p;
     }
+    archive = newArchive(config, closing);
   };
   const receiver = new SameReceiver({
     sampleRate: BUS_RATE,

@@ -265,14 +265,17 @@ export class StreamManager extends EventEmitter<StreamManagerEvents> {
   // ---- internals --------------------------------------------------------------------------
 
   /**
-   * The source password another of our streams already uses on the same server and user: a
-   * rendition added to a source in one step needs no password typed again.
+   * The stored source password another of our streams uses on the same server, user and
+   * transport: a rendition added to a source in one step needs no password typed again. A
+   * one-run password (serve --stream) is never offered, since the caller stores what it gets,
+   * and a password used over TLS is never offered to a plain-HTTP stream.
    */
-  sharedPassword(c: Pick<StreamConfig, 'id' | 'host' | 'port' | 'username'>): string | null {
+  sharedPassword(c: Pick<StreamConfig, 'id' | 'host' | 'port' | 'username' | 'tls'>): string | null {
     for (const e of this.entries.values()) {
       const o = e.config;
       if (o.id === c.id || o.host !== c.host || o.port !== c.port || (o.username ?? 'source') !== (c.username ?? 'source')) continue;
-      const pw = this.password(e);
+      if ((o.tls ?? false) !== (c.tls ?? false) || e.oneRunPassword !== null) continue;
+      const pw = this.opts.secrets.get(streamPasswordKey(o.id));
       if (pw !== null) return pw;
     }
     return null;
@@ -301,6 +304,7 @@ export class StreamManager extends EventEmitter<StreamManagerEvents> {
    */
   relayOpened(streamId: string): () => void {
     this.relays.set(streamId, (this.relays.get(streamId) ?? 0) + 1);
+    this.announceSoon();
     let released = false;
     return () => {
       if (released) return;
@@ -308,6 +312,7 @@ export class StreamManager extends EventEmitter<StreamManagerEvents> {
       const n = (this.relays.get(streamId) ?? 1) - 1;
       if (n > 0) this.relays.set(streamId, n);
       else this.relays.delete(streamId);
+      this.announceSoon();
     };
   }
 

@@ -1,7 +1,7 @@
 // The direct player's transports (the interface is in listen-port-client.ts): serve's WebSocket,
 // and in Electron the MessagePort the preload hands the page. Both carry the same frames.
 import { LISTEN_PORT_GRANT, LISTEN_PORT_REQUEST, listenPath, type ListenHello } from '@contract';
-import { PortListenClient, type ListenSink, type ListenTransport, type OpenListen } from './listen-port-client';
+import { LISTEN_PORT_LOST, PortListenClient, type ListenSink, type ListenTransport, type OpenListen } from './listen-port-client';
 
 export type { ListenSink, ListenTransport, OpenListen } from './listen-port-client';
 
@@ -29,29 +29,47 @@ export function webSocketListen(sourceId: string, sink: ListenSink): ListenTrans
   };
 }
 
-/** A page without the preload's answer in this time has no listening channel (an old preload). */
+/** A page without the preload's answer in this time has no listening channel (an old preload, or main not ready). */
 const PORT_WAIT_MS = 5000;
 let desktop: Promise<PortListenClient> | null = null;
 
-/** The page's one port, asked of the preload the first time it is needed. */
+/** A request's own token, so that a grant answering an earlier (timed-out) request is not taken for this one. */
+function newNonce(): string {
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+/** The page's one port, asked of the preload the first time it is needed and again after it died. */
 function desktopClient(): Promise<PortListenClient> {
-  desktop ??= new Promise<PortListenClient>((resolve, reject) => {
+  const cached = desktop;
+  if (cached) return cached;
+  const nonce = newNonce();
+  const asked = new Promise<PortListenClient>((resolve, reject) => {
     const onMessage = (e: MessageEvent): void => {
-      // Only the preload posts this type, with the port the main process sent.
-      if ((e.data as { type?: unknown } | null)?.type !== LISTEN_PORT_GRANT || !e.ports[0]) return;
+      // Only the preload posts this type (from this window), with the port the main process sent for this request.
+      const data = e.data as { type?: unknown; nonce?: unknown } | null;
+      if (e.source !== window || data?.type !== LISTEN_PORT_GRANT || data.nonce !== nonce || !e.ports[0]) return;
       window.removeEventListener('message', onMessage);
       clearTimeout(timer);
-      resolve(new PortListenClient(e.ports[0]));
+      const client: PortListenClient = new PortListenClient(e.ports[0], {
+        // A port the main side closed, or that left a start unanswered, is not asked of again.
+        onDead: () => {
+          if (desktop === asked) desktop = null;
+        },
+      });
+      resolve(client);
     };
     const timer = setTimeout(() => {
       window.removeEventListener('message', onMessage);
-      desktop = null;
+      if (desktop === asked) desktop = null;
       reject(new Error(`the desktop app did not open the listening channel within ${PORT_WAIT_MS / 1000} s`));
     }, PORT_WAIT_MS);
     window.addEventListener('message', onMessage);
-    window.postMessage({ type: LISTEN_PORT_REQUEST }, '*');
+    window.postMessage({ type: LISTEN_PORT_REQUEST, nonce }, '*');
   });
-  return desktop;
+  desktop = asked;
+  return asked;
 }
 
 /** Electron: the listen over the page's MessagePort. */
@@ -63,7 +81,7 @@ export function portListen(sourceId: string, sink: ListenSink): ListenTransport 
       if (!closed) inner = client.open(sourceId, sink);
     },
     (err: Error) => {
-      if (!closed) sink.closed(0, err.message);
+      if (!closed) sink.closed(LISTEN_PORT_LOST, err.message);
     },
   );
   return {

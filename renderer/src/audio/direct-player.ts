@@ -1,4 +1,4 @@
-import { LISTEN_CLOSE, LISTEN_HEADER_BYTES } from '@contract';
+import { LISTEN_CLOSE, LISTEN_HEADER_BYTES, LISTEN_PORT_CLOSE } from '@contract';
 import { openListen, type ListenTransport, type OpenListen } from '../store/actions';
 import workletUrl from './listen-worklet.ts?worker&url';
 import type { ToWorklet, WorkletStats } from './listen-messages';
@@ -74,11 +74,18 @@ export class DirectPlayer {
         const msg: ToWorklet = { type: 'frame', frame, headerBytes: LISTEN_HEADER_BYTES };
         this.node.port.postMessage(msg, [frame]);
       },
-      closed: (code) => {
+      closed: (code, why) => {
         if (this.stopped) return;
         const reason =
-          code === LISTEN_CLOSE.unknownSource ? 'this source is not running' : code === LISTEN_CLOSE.ended ? 'the source stopped' : 'the connection to the engine closed';
-        this.events.ended(reason, code !== LISTEN_CLOSE.unknownSource);
+          code === LISTEN_CLOSE.unknownSource
+            ? 'this source is not running'
+            : code === LISTEN_CLOSE.ended
+              ? 'the source stopped'
+              : (code === LISTEN_PORT_CLOSE.lost || code === LISTEN_PORT_CLOSE.refused) && why
+                ? why
+                : 'the connection to the engine closed';
+        // A refused start would be refused again; a lost port is asked for anew on the retry.
+        this.events.ended(reason, code !== LISTEN_CLOSE.unknownSource && code !== LISTEN_PORT_CLOSE.refused);
       },
     });
   }

@@ -1,4 +1,5 @@
 import { MIN_WINDOW_MS, throughputEstimate } from './pick-mount';
+import { PlaybackWatch } from './playback-watch';
 
 /**
  * A mount through the console's relay: serve's /api/listen, relative to the page like every
@@ -11,6 +12,8 @@ export interface IcecastPlayerEvents {
   /** Peak of what plays (0..1), a few times a second. */
   level(peak: number): void;
   playing(): void;
+  /** The element waits for data after it had played: silent until `playing` again. */
+  buffering(): void;
   /** The element ran out of audio after it had started (an underrun): the rendition may not fit the link. */
   stalled(): void;
   /** The mount stopped delivering (network error, Icecast gone, mount ended). */
@@ -18,14 +21,6 @@ export interface IcecastPlayerEvents {
 }
 
 const METER_MS = 200;
-/** No new audio for this long while playing is a dropped mount, even if the element just waits. */
-const STALL_MS = 4000;
-/**
- * Waiting this long for data after playing is an underrun worth a lower rendition; a shorter
- * wait is the element's own rebuffering at the live edge, which a lower bitrate would not cure.
- */
-const STALL_REPORT_MS = 400;
-
 /**
  * The Icecast path: the mount through serve's /api/listen/<streamId> relay (same origin, so
  * the CSP's media-src 'self' holds), in an <audio> element that is never put in the page.
@@ -37,13 +32,8 @@ export class IcecastPlayer {
   private readonly analyser: AnalyserNode;
   private readonly buf: Float32Array<ArrayBuffer>;
   private readonly timer: ReturnType<typeof setInterval>;
-  private lastTime = 0;
-  private lastProgressAt = 0;
+  private readonly watch = new PlaybackWatch(performance.now());
   private stopped = false;
-  private started = false;
-  /** When the element began waiting for data after it had played, or null while it plays. */
-  private waitingSince: number | null = null;
-  private stallReported = false;
 
   constructor(
     readonly streamId: string,
@@ -59,14 +49,12 @@ export class IcecastPlayer {
     this.buf = new Float32Array(this.analyser.fftSize);
     node.connect(this.analyser).connect(this.ctx.destination);
     this.audio.addEventListener('playing', () => {
-      this.started = true;
-      this.waitingSince = null;
-      this.stallReported = false;
-      this.lastProgressAt = performance.now();
-      this.events.playing();
+      this.watch.playing(performance.now());
+      if (!this.stopped) this.events.playing();
     });
+    this.audio.addEventListener('progress', () => this.watch.progress(performance.now()));
     this.audio.addEventListener('waiting', () => {
-      if (this.started) this.waitingSince ??= performance.now();
+      if (this.watch.waiting(performance.now()) && !this.stopped) this.events.buffering();
     });
     this.audio.addEventListener('error', () => this.fail('the mount could not be played'));
     this.audio.addEventListener('ended', () => this.fail('the mount ended'));
@@ -101,18 +89,9 @@ export class IcecastPlayer {
     let peak = 0;
     for (let i = 0; i < this.buf.length; i++) peak = Math.max(peak, Math.abs(this.buf[i]));
     this.events.level(peak);
-    if (!this.started) return;
-    const now = performance.now();
-    if (this.waitingSince !== null && !this.stallReported && now - this.waitingSince >= STALL_REPORT_MS) {
-      this.stallReported = true;
-      this.events.stalled();
-    }
-    if (this.audio.currentTime !== this.lastTime) {
-      this.lastTime = this.audio.currentTime;
-      this.lastProgressAt = now;
-    } else if (now - this.lastProgressAt > STALL_MS) {
-      this.fail('the mount stopped delivering audio');
-    }
+    const verdict = this.watch.tick(performance.now(), this.audio.currentTime);
+    if (verdict?.kind === 'stalled') this.events.stalled();
+    else if (verdict?.kind === 'failed') this.fail(verdict.reason);
   }
 
   private fail(reason: string): void {

@@ -4,7 +4,22 @@ import { useConsole } from '../store/console-store';
 import { DirectPlayer } from './direct-player';
 import { IcecastPlayer, probeThroughput } from './icecast-player';
 import type { WorkletStats } from './listen-messages';
-import { autoPick, FIT_SHARE, liveRenditions, STALL_MEMORY_MS, STEP_UP_HOLD_MS, type StallRecord } from './pick-mount';
+import {
+  autoPick,
+  FailedMounts,
+  FIT_SHARE,
+  handChoiceToStart,
+  keptUpKbps,
+  liveRenditions,
+  nextStepUpDelay,
+  renditionKbps,
+  STALL_MEMORY_MS,
+  stallRecord,
+  STEP_UP_HOLD_MS,
+  stepUpNeedsProbe,
+  topFits,
+  type StallRecord,
+} from './pick-mount';
 
 export type ListenPath = 'direct' | 'icecast';
 export type ListenChoice = 'auto' | 'direct' | { streamId: string };
@@ -85,15 +100,19 @@ let stepUpTimer: ReturnType<typeof setTimeout> | null = null;
 let probeAbort: AbortController | null = null;
 /** Bumped by every start and stop, so a slow start that lost the race cleans up after itself. */
 let generation = 0;
-/** A mount that failed in the player is not retried until Icecast reports it not live once. */
-const failedMounts = new Set<string>();
-/** Underruns of the source being listened to (autoPick's stall history), and the link's last measurement. */
+/** Mounts that failed in the player: left alone for a while, or until Icecast reports them not live. */
+const failedMounts = new FailedMounts();
+/** Underruns of the source being listened to (autoPick's stall history), and the link's last measurement of a source. */
 let stalls: StallRecord[] = [];
-let measured: { bps: number; at: number } | null = null;
+let measured: { sourceId: string; bps: number; keptUpKbps: number | null; topFits: boolean; at: number } | null = null;
+/** The wait before the next step-up check: doubled while step ups are refused. */
+let stepUpDelay = STEP_UP_HOLD_MS;
 /** When auto started the rendition that plays (autoPick steps up only after a while). */
 let autoSince = 0;
 
 const now = (): number => performance.now();
+const failedNow = (): Set<string> => failedMounts.active(now());
+const measurementOf = (sourceId: string): typeof measured => (measured?.sourceId === sourceId ? measured : null);
 const effectiveGain = (s: ListenState): number => (s.muted ? 0 : s.volume);
 const kbpsLabel = (s: StreamStatus): string => (s.bitrateKbps === null ? s.mount ?? s.streamId : `${Math.round(s.bitrateKbps)} kbit/s`);
 
@@ -119,16 +138,27 @@ function startIcecast(sourceId: string, mount: StreamStatus, pickReason: string 
       if (mine === generation) useListen.setState({ peak });
     },
     playing: () => {
-      if (mine === generation) useListen.setState({ phase: 'playing' });
+      if (mine !== generation) return;
+      failedMounts.played(mount.streamId);
+      useListen.setState({ phase: 'playing' });
+    },
+    buffering: () => {
+      if (mine === generation) useListen.setState({ phase: 'buffering' });
     },
     stalled: () => {
       if (mine !== generation) return;
-      stalls = [...stalls.filter((s) => now() - s.at < STALL_MEMORY_MS), { at: now(), streamId: mount.streamId, bitrateKbps: mount.bitrateKbps ?? 0 }];
-      if (mount.bitrateKbps !== null) repick(sourceId);
+      const rec = stallRecord(
+        useConsole.getState().streams.find((st) => st.streamId === mount.streamId),
+        mount.streamId,
+        now(),
+      );
+      if (!rec) return;
+      stalls = [...stalls.filter((s) => now() - s.at < STALL_MEMORY_MS), rec];
+      repick(sourceId);
     },
     failed: (reason) => {
       if (mine !== generation) return;
-      failedMounts.add(mount.streamId);
+      failedMounts.add(mount.streamId, now());
       const next = resolveNow(sourceId);
       if (next.mount) startIcecast(sourceId, next.mount, `${next.reason} (${mount.mount ?? mount.streamId} failed: ${reason})`);
       else void startDirect(sourceId, `Icecast: ${reason}`);
@@ -136,7 +166,7 @@ function startIcecast(sourceId: string, mount: StreamStatus, pickReason: string 
   });
   player = p;
   p.setGain(effectiveGain(useListen.getState()));
-  if (useListen.getState().choice === 'auto') scheduleStepUp(sourceId, mine);
+  if (useListen.getState().choice === 'auto') scheduleStepUp(sourceId, mine, stepUpDelay);
 }
 
 async function startDirect(sourceId: string, fallbackReason: string | null): Promise<void> {
@@ -174,16 +204,19 @@ async function startDirect(sourceId: string, fallbackReason: string | null): Pro
 function resolveNow(sourceId: string, fresh = false): { mount: StreamStatus | null; reason: string | null } {
   const s = useListen.getState();
   if (s.choice === 'direct') return { mount: null, reason: null };
-  const renditions = liveRenditions(useConsole.getState().streams, sourceId, failedMounts);
+  const streams = useConsole.getState().streams;
+  const renditions = liveRenditions(streams, sourceId, failedNow());
   let note = '';
   if (s.choice !== 'auto') {
     const streamId = s.choice.streamId;
     const chosen = renditions.find((r) => r.streamId === streamId);
     if (chosen) return { mount: chosen, reason: `chosen by hand: ${kbpsLabel(chosen)}` };
-    note = 'the chosen rendition is not live; ';
+    const live = liveRenditions(streams, sourceId, new Set()).some((r) => r.streamId === streamId);
+    note = live ? 'the chosen rendition failed in the player; ' : 'the chosen rendition is not live; ';
   }
   const current = !fresh && s.path === 'icecast' && s.streamId && s.sourceId === sourceId ? { streamId: s.streamId, since: autoSince } : null;
-  const pick = autoPick({ renditions, throughputBps: measured?.bps ?? null, stalls, now: now(), current });
+  const m = measurementOf(sourceId);
+  const pick = autoPick({ renditions, throughputBps: m?.bps ?? null, keptUpKbps: m?.keptUpKbps ?? null, stalls, now: now(), current });
   return { mount: pick.stream, reason: `${note}${pick.reason}` };
 }
 
@@ -191,33 +224,46 @@ function resolveNow(sourceId: string, fresh = false): { mount: StreamStatus | nu
 function needsMeasurement(sourceId: string): boolean {
   const choice = useListen.getState().choice;
   if (choice === 'direct') return false;
-  const renditions = liveRenditions(useConsole.getState().streams, sourceId, failedMounts);
+  const renditions = liveRenditions(useConsole.getState().streams, sourceId, failedNow());
   if (renditions.length < 2) return false;
   if (choice !== 'auto' && renditions.some((r) => r.streamId === choice.streamId)) return false;
-  return !measured || now() - measured.at > MEASURE_MAX_AGE_MS;
+  const m = measurementOf(sourceId);
+  return !m || now() - m.at > MEASURE_MAX_AGE_MS;
 }
 
-/** The measurement in flight: stream updates arrive every second and must not start a second one. */
-let measuring: Promise<void> | null = null;
+/**
+ * The measurement in flight, of one source: stream updates arrive every second and must not
+ * start a second one, and a listen to another source must not take this one's result.
+ */
+let measuring: { sourceId: string; ctl: AbortController; done: Promise<void> } | null = null;
 
 /** Reads the highest-bitrate live rendition for a moment and keeps what the link delivered. */
 function measure(sourceId: string): Promise<void> {
-  measuring ??= measureOnce(sourceId).finally(() => (measuring = null));
-  return measuring;
-}
-
-async function measureOnce(sourceId: string): Promise<void> {
-  const renditions = liveRenditions(useConsole.getState().streams, sourceId, failedMounts);
-  const top = renditions.reduce<StreamStatus | null>((m, r) => (!m || (r.bitrateKbps ?? 0) > (m.bitrateKbps ?? 0) ? r : m), null);
-  if (!top) return;
+  if (measuring && measuring.sourceId === sourceId && !measuring.ctl.signal.aborted) return measuring.done;
+  // Ends another probe (another source's, or one a restart aborted): its result would be dropped anyway.
   probeAbort?.abort();
   const ctl = new AbortController();
   probeAbort = ctl;
-  const enoughBps = ((top.bitrateKbps ?? 320) * 1000) / FIT_SHARE;
+  const entry: NonNullable<typeof measuring> = { sourceId, ctl, done: Promise.resolve() };
+  entry.done = measureOnce(sourceId, ctl).finally(() => {
+    if (measuring === entry) measuring = null;
+  });
+  measuring = entry;
+  return entry.done;
+}
+
+async function measureOnce(sourceId: string, ctl: AbortController): Promise<void> {
+  const renditions = liveRenditions(useConsole.getState().streams, sourceId, failedNow());
+  const top = renditions.reduce<StreamStatus | null>((m, r) => (!m || renditionKbps(r) > renditionKbps(m) ? r : m), null);
+  if (!top) return;
+  const topKbps = Number.isFinite(renditionKbps(top)) ? renditionKbps(top) : null;
+  const enoughBps = ((topKbps ?? 320) * 1000) / FIT_SHARE;
   const bps = await probeThroughput(top.streamId, { enoughBps, maxMs: PROBE_MAX_MS, signal: ctl.signal });
   if (probeAbort === ctl) probeAbort = null;
-  if (ctl.signal.aborted && bps === null) return;
-  measured = bps === null ? null : { bps, at: now() };
+  // An aborted probe read only part of its window, and an outdated one measured for a listen that is over.
+  if (ctl.signal.aborted || useListen.getState().sourceId !== sourceId) return;
+  const kept = keptUpKbps(bps, topKbps);
+  measured = bps === null ? null : { sourceId, bps, keptUpKbps: kept, topFits: topFits(renditions, bps, kept), at: now() };
   useListen.setState({ throughputBps: bps });
 }
 
@@ -235,20 +281,30 @@ function repick(sourceId: string): void {
  * While auto plays a rendition with a higher one live, measures again now and then and lets
  * autoPick step up (it holds STEP_UP_HOLD_MS after a start and after a stall).
  */
-function scheduleStepUp(sourceId: string, mine: number): void {
+function scheduleStepUp(sourceId: string, mine: number, delayMs: number): void {
   stepUpTimer = setTimeout(() => {
     stepUpTimer = null;
     if (mine !== generation) return;
     const s = useListen.getState();
-    const playing = useConsole.getState().streams.find((st) => st.streamId === s.streamId);
-    const higher = liveRenditions(useConsole.getState().streams, sourceId, failedMounts).some((r) => (r.bitrateKbps ?? 0) > (playing?.bitrateKbps ?? Infinity));
-    if (!higher) return scheduleStepUp(sourceId, mine);
-    void measure(sourceId).then(() => {
+    const streams = useConsole.getState().streams;
+    const playing = streams.find((st) => st.streamId === s.streamId);
+    const playingKbps = playing ? renditionKbps(playing) : Number.POSITIVE_INFINITY;
+    const higher = liveRenditions(streams, sourceId, failedNow()).some((r) => renditionKbps(r) > playingKbps);
+    if (!higher) return scheduleStepUp(sourceId, mine, delayMs);
+    // Each probe is one more Icecast listener on the top mount: none while the last one said it does not fit.
+    const m = measurementOf(sourceId);
+    const probe = stepUpNeedsProbe(m && { at: m.at, topFits: m.topFits }, delayMs, now()) ? measure(sourceId) : Promise.resolve();
+    void probe.then(() => {
       if (mine !== generation) return;
+      // A step up restarts the player, which schedules its own check with this delay.
+      stepUpDelay = nextStepUpDelay(delayMs, true);
       repick(sourceId);
-      if (mine === generation) scheduleStepUp(sourceId, mine);
+      if (mine !== generation) return;
+      // Refused: the next check (and its probe of the top mount) waits longer.
+      stepUpDelay = nextStepUpDelay(delayMs, false);
+      scheduleStepUp(sourceId, mine, stepUpDelay);
     });
-  }, STEP_UP_HOLD_MS);
+  }, delayMs);
 }
 
 /** Starts the path the choice and the live mounts call for, measuring the link first when auto must choose. */
@@ -278,6 +334,7 @@ export function listenTo(sourceId: string, choice?: ListenChoice): Promise<void>
   if (s.sourceId !== sourceId) {
     stalls = [];
     measured = null;
+    stepUpDelay = STEP_UP_HOLD_MS;
     useListen.setState({ choice: choice ?? 'auto', throughputBps: null });
   } else if (choice) {
     useListen.setState({ choice });
@@ -289,6 +346,7 @@ export function stopListening(): void {
   stopPlayer();
   stalls = [];
   measured = null;
+  stepUpDelay = STEP_UP_HOLD_MS;
   useListen.setState({ ...IDLE });
 }
 
@@ -309,7 +367,7 @@ export function toggleListenMute(): void {
  * the renditions), without a page reload.
  */
 function followStreams(streams: StreamStatus[], prev: StreamStatus[]): void {
-  for (const id of failedMounts) if (!streams.some((s) => s.streamId === id && s.state === 'live')) failedMounts.delete(id);
+  failedMounts.keepLive(streams);
   const s = useListen.getState();
   if (!s.sourceId || s.phase === 'error' || s.path === null) return;
   const sourceId = s.sourceId;
@@ -321,6 +379,9 @@ function followStreams(streams: StreamStatus[], prev: StreamStatus[]): void {
       else void startDirect(sourceId, 'the Icecast mount went off air');
       return;
     }
+    // A rendition chosen by hand that went off air and came back (or whose failure expired) plays again.
+    const chosen = handChoiceToStart(s.choice, liveRenditions(streams, sourceId, failedNow()), s.streamId);
+    if (chosen) return startIcecast(sourceId, chosen, `chosen by hand: ${kbpsLabel(chosen)}`);
     // A rendition just live has no measured bitrate yet, and auto cannot weigh it until it has.
     const liveIds = (list: StreamStatus[]): string =>
       list

@@ -10,6 +10,8 @@ import { NotificationSetting } from './NotificationSetting';
 import { RetentionPanel } from './RetentionPanel';
 import { SourcePicker } from './SourcePicker';
 import { StreamEditor } from './StreamEditor';
+import { archiveShrinkWarning } from './archive-shrink';
+import { ConfirmBar, type PendingAction } from './ConfirmBar';
 import {
   ARCHIVE_BITRATES,
   engineFieldKey,
@@ -56,6 +58,7 @@ export function SettingsPanel() {
   const [engineError, setEngineError] = useState<{ message: string; key: string | null } | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [confirm, setConfirm] = useState<PendingAction | null>(null);
   const mode = useConsole((s) => s.app?.mode ?? null);
 
   const reload = useCallback(async () => {
@@ -146,12 +149,17 @@ export function SettingsPanel() {
             className="primary"
             data-testid="settings-save"
             disabled={!dirty || busy || Object.keys(own).length > 0}
-            onClick={() => void save()}
+            onClick={() => {
+              const warning = saved ? archiveShrinkWarning(saved, patch) : null;
+              if (warning) setConfirm({ text: warning, run: save });
+              else void save();
+            }}
           >
             Save
           </button>
         </div>
       </div>
+      <ConfirmBar action={confirm} onDone={() => setConfirm(null)} />
       {errorKeys.length > 0 && (
         <div className="error-box" data-testid="settings-errors" data-count={errorKeys.length}>
           <strong>

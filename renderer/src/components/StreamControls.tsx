@@ -52,7 +52,7 @@ export function StreamControls({ sourceId, streams }: { sourceId: string; stream
             <span>
               {s.listeners} {s.listeners === 1 ? 'listener' : 'listeners'}
               {s.peakListeners !== null ? ` (peak ${s.peakListeners})` : ''}
-              {ownListeners(s) > 0 ? `, ${ownListeners(s)} of them this console` : ''}
+              {ownListeners(s) > 0 ? `, ${ownListeners(s)} of them through this console` : ''}
             </span>
           )}
           {s.state === 'live' && <span className="muted">up {duration(s.uptimeS)}</span>}

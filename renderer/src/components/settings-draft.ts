@@ -296,3 +296,4 @@ export function engineFieldKey(field: string, d: Draft): string {
 export function originatorOptions(): readonly Originator[] {
   return OriginatorCode.options;
 }
+

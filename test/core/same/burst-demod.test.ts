@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeBurst, type BurstOptions } from '../../../electron/core/same/encoder';
 import { addAwgn, ascii, concat, silence } from '../../helpers/signals';
+import type { DemodulatedBurst } from '../../../electron/core/same/burst-demod';
 import { demodulateAll } from './stages';
 
 const HEADER = 'ZCZC-WXR-TOR-029095-029047+0030-1051700-KEAX/NWS-';
@@ -91,6 +92,55 @@ describe('burst demodulator (second look at a whole burst)', () => {
     };
     const nominal = meanLlr({});
     for (const toneOffsetHz of [50, -50]) expect(meanLlr({ toneOffsetHz }) / nominal, `${toneOffsetHz} Hz`).toBeGreaterThan(0.97);
+  });
+
+  it('never makes a nominal-tone burst worse by retuning on a noisy offset estimate', () => {
+    // Threshold 0: every burst is correlated again on its own noise-level offset estimate, which is
+    // what a threshold crossed by noise does. The retune must then either be undone exactly or
+    // leave the soft values as strong and the header as read.
+    const t = ascii(HEADER);
+    const toward = (llr: Float32Array): number => {
+      let sum = 0;
+      for (let i = 0; i < t.length * 8; i++) sum += (t[i >> 3] >> (i & 7)) & 1 ? llr[i] : -llr[i];
+      return sum / (t.length * 8);
+    };
+    const text = (d: DemodulatedBurst): string => Buffer.from(d.bytes.subarray(0, HEADER.length)).toString('latin1');
+    let kept = 0;
+    let undone = 0;
+    for (let seed = 1; seed <= 4; seed++) {
+      const x = three(22050, -3, seed);
+      const forced = demodulateAll(x, 22050, { retuneDrift: 0 });
+      const nominal = demodulateAll(x, 22050, { retuneDrift: Infinity });
+      expect(forced.length, `seed ${seed}`).toBe(nominal.length);
+      forced.forEach(({ demod: f }, i) => {
+        const o = nominal[i].demod;
+        if (!f || !o) throw new Error(`seed ${seed} burst ${i}: not demodulated`);
+        const at = `seed ${seed} burst ${i}`;
+        expect(o.toneOffsetHz, at).toBe(0);
+        if (f.toneOffsetHz === 0) {
+          undone++;
+          expect(Array.from(f.llr), at).toEqual(Array.from(o.llr));
+          expect(Array.from(f.presence), at).toEqual(Array.from(o.presence));
+          expect(f.ebn0, at).toBe(o.ebn0);
+        } else {
+          kept++;
+          expect(Math.abs(f.toneOffsetHz), at).toBeLessThan(5);
+          expect(f.presence.length, at).toBe(o.presence.length);
+          expect(toward(f.llr) / toward(o.llr), at).toBeGreaterThan(0.995);
+        }
+        if (text(o) === HEADER) expect(text(f), at).toBe(HEADER);
+      });
+    }
+    // Both ways through the check were taken.
+    expect(kept).toBeGreaterThan(0);
+    expect(undone).toBeGreaterThan(0);
+    // A real offset is still kept on every burst.
+    for (const toneOffsetHz of [50, -50]) {
+      for (const { demod } of demodulateAll(three(22050, -5.5, 1, { toneOffsetHz }), 22050)) {
+        if (!demod) throw new Error(`${toneOffsetHz} Hz: not demodulated`);
+        expect(Math.abs(demod.toneOffsetHz - toneOffsetHz), `${toneOffsetHz} Hz`).toBeLessThan(5);
+      }
+    }
   });
 
   it('gives calibrated LLRs: the error rate among bits with |LLR| in [2, 6] is within a factor 2.5 of what the LLRs say', () => {

@@ -6,7 +6,7 @@ import { createDownconverter, downconvert, DOWNCONVERTER_CHUNK, type Downconvert
 import { createFskDemod, fskDemod } from '../../../electron/core/same/fsk-demod';
 import { basebandWrite, bitRingPush, createBasebandRing, createBitRing } from '../../../electron/core/same/baseband-ring';
 import { MAX_CAPTURE_BITS } from '../../../electron/core/same/burst-capture';
-import { createBurstDemod, demodulateBurst, type DemodulatedBurst } from '../../../electron/core/same/burst-demod';
+import { createBurstDemod, demodulateBurst, type BurstDemodOptions, type DemodulatedBurst } from '../../../electron/core/same/burst-demod';
 import { createFramer, framerBit } from '../../../electron/core/same/framer';
 import { createSymbolTiming, recoverSymbol } from '../../../electron/core/same/symbol-timing';
 
@@ -65,7 +65,7 @@ export function sine(freqHz: number, seconds: number, rate: number, amplitude = 
  * Stages 1-4 over a whole signal, keeping the rings the receiver keeps, then the burst
  * demodulator on every header sync (each burst up to the next sync or the end).
  */
-export function demodulateAll(x: Float32Array, rate: number): Array<{ firstChar: number; demod: DemodulatedBurst | null }> {
+export function demodulateAll(x: Float32Array, rate: number, opts: BurstDemodOptions = {}): Array<{ firstChar: number; demod: DemodulatedBurst | null }> {
   const bb = downconvertAll(x, rate);
   const fs2 = bb.dc.outputRate;
   const ring = createBasebandRing(fs2, Math.ceil(x.length / rate) + 1);
@@ -86,7 +86,7 @@ export function demodulateAll(x: Float32Array, rate: number): Array<{ firstChar:
     bitRingPush(bits, timing.bitTime, e[pos - 1]);
     framerBit(framer, timing.bitSoft, 0, 1, cb);
   }
-  const st = createBurstDemod(fs2, MAX_CAPTURE_BITS);
+  const st = createBurstDemod(fs2, MAX_CAPTURE_BITS, opts);
   const headers = syncs.filter((s) => s.kind === 'header');
   return headers.map((s, i) => ({
     firstChar: s.firstChar,

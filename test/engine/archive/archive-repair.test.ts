@@ -74,7 +74,7 @@ describe('repair of segments indexed too long', () => {
       expect(report.tooLong).toEqual([`src/${a!.name}`, `src/${b!.name}`]);
 
       const r = await repairArchive(index, root, report);
-      expect(r).toEqual({ fixed: [`src/${a!.name}`, `src/${b!.name}`], removed: [], failed: [] });
+      expect(r).toEqual({ fixed: [`src/${a!.name}`, `src/${b!.name}`], removed: [], failed: [], missingDirs: [] });
       const after = index.bySource('src');
       expect(Math.abs(after[0]!.samples - 4 * RATE)).toBeLessThan(0.05 * RATE);
       expect(after[1]!.samples).toBeLessThan(3 * RATE);
@@ -97,10 +97,10 @@ describe('repair of segments indexed too long', () => {
       expect(report.tooLong).toEqual([`src/${a!.name}`, `src/${b!.name}`]);
       // No decoder: nothing is dropped on a length nobody could measure.
       const blind = await repairArchive(index, root, { ...report, tooLong: [`src/${b!.name}`], sizeMismatch: [] }, { ffmpeg: '/nonexistent/ffmpeg' });
-      expect(blind).toEqual({ fixed: [], removed: [], failed: [`src/${b!.name}`] });
+      expect(blind).toEqual({ fixed: [], removed: [], failed: [`src/${b!.name}`], missingDirs: [] });
       expect(index.byName('src', b!.name)!.samples).toBe(60 * RATE);
       const r = await repairArchive(index, root, report);
-      expect(r).toEqual({ fixed: [`src/${b!.name}`], removed: [`src/${a!.name}`], failed: [] });
+      expect(r).toEqual({ fixed: [`src/${b!.name}`], removed: [`src/${a!.name}`], failed: [], missingDirs: [] });
       expect(await verifyArchive(index, root, { deep: true })).toMatchObject({ consistent: true, segments: 2 });
     } finally {
       index.close();

@@ -1,27 +1,7 @@
 // A rendition added to a source in one step (renderer's "Add rendition") carries no password:
 // the engine takes the one a stream of ours already uses on that server and user.
-import { afterEach, describe, expect, it } from 'vitest';
-import type { StreamConfig } from '../../../electron/contract/dto';
-import { MemorySecretStore, streamPasswordKey } from '../../../electron/engine/secrets';
-import { StreamManager } from '../../../electron/engine/streams/stream-manager';
-
-const managers: StreamManager[] = [];
-afterEach(async () => {
-  await Promise.all(managers.splice(0).map((m) => m.close()));
-});
-
-const cfg = (id: string, extra: Partial<StreamConfig> = {}): StreamConfig => ({
-  id, sourceId: 'src', enabled: true, format: 'mp3', bitrateKbps: 64, host: 'ice.example', port: 8000, mount: `/${id}.mp3`, ...extra,
-}) as StreamConfig;
-
-function manager(streams: StreamConfig[], passwords: Record<string, string>): StreamManager {
-  const secrets = new MemorySecretStore();
-  for (const [id, pw] of Object.entries(passwords)) secrets.set(streamPasswordKey(id), pw);
-  const m = new StreamManager({ secrets });
-  managers.push(m);
-  m.configure(streams);
-  return m;
-}
+import { describe, expect, it } from 'vitest';
+import { cfg, manager } from './manager-fixture';
 
 describe('StreamManager.sharedPassword', () => {
   it('is the password of another stream on the same host, port and user', () => {
@@ -39,9 +19,17 @@ describe('StreamManager.sharedPassword', () => {
     expect(m.sharedPassword(cfg('x', { port: 9000 }))).toBeNull();
   });
 
-  it('takes a one-run (serve --stream) password too', () => {
+  it('never offers a one-run (serve --stream) password, which the caller would store', () => {
     const m = manager([], {});
     m.addStream(cfg('run'), 'fromcli');
-    expect(m.sharedPassword(cfg('run-64'))).toBe('fromcli');
+    expect(m.sharedPassword(cfg('run-64'))).toBeNull();
+  });
+
+  it('never offers a password used over TLS to a plain-HTTP stream, or the other way round', () => {
+    const m = manager([cfg('secure', { tls: true })], { secure: 'overtls' });
+    expect(m.sharedPassword(cfg('plain'))).toBeNull();
+    expect(m.sharedPassword(cfg('secure-hq', { tls: true }))).toBe('overtls');
+    const p = manager([cfg('plain')], { plain: 'clear' });
+    expect(p.sharedPassword(cfg('secure', { tls: true }))).toBeNull();
   });
 });

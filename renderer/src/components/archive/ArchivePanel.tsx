@@ -95,13 +95,23 @@ export function ArchivePanel() {
     if (follow.current.timer) clearTimeout(follow.current.timer);
     follow.current.timer = null;
   };
-  useEffect(() => stopFollowing, []);
+  /** False once unmounted: a lookup still under way must not play or schedule anything. */
+  const mounted = useRef(true);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+      stopFollowing();
+    };
+  }, []);
 
   const setPlaying = (p: { seg: ArchiveSegment; offsetS: number } | null) => {
     stopFollowing();
     setNote(null);
     setPosition(p?.offsetS ?? 0);
-    setPlayingState(p ? { ...p, seek: ++seekCount.current } : null);
+    // Counted also when nothing plays (a gap picked): a lookup under way sees the choice changed.
+    const seek = ++seekCount.current;
+    setPlayingState(p ? { ...p, seek } : null);
   };
 
   const playAt = (t: number) => {
@@ -121,13 +131,18 @@ export function ArchivePanel() {
     if (!playing) return;
     const cur = playing.seg;
     const tryNext = async (left: number): Promise<void> => {
+      // The operator may pick another moment (a new seek) while the lookup is under way: then
+      // what it finds is no longer wanted.
+      const seek = seekCount.current;
+      const stale = (): boolean => !mounted.current || seekCount.current !== seek;
       let segs: ArchiveSegment[];
       try {
         segs = await fresh(cur.startUtcMs);
       } catch (err) {
-        setNote(`playback stopped: ${(err as Error).message}`);
+        if (!stale()) setNote(`playback stopped: ${(err as Error).message}`);
         return;
       }
+      if (stale()) return;
       const next = segs.find((x) => x.startUtcMs > cur.startUtcMs);
       const same = segs.find((x) => x.id === cur.id);
       if (next) setPlaying({ seg: next, offsetS: 0 });

@@ -24,7 +24,8 @@ export function StreamLinks() {
 }
 
 function StreamLinkRow({ stream: s, history }: { stream: StreamStatus; history: ReturnType<typeof useListenerHistory> }) {
-  const listeningHere = useListen((l) => l.sourceId === s.sourceId);
+  // This rendition, not just its source: the other rows of a source that plays offer Listen, which switches to them.
+  const listeningHere = useListen((l) => l.sourceId === s.sourceId && l.path === 'icecast' && l.streamId === s.streamId);
   const series = seriesFor(history, s);
   return (
     <div className="stream-link-row" data-testid={`stream-links-${s.streamId}`}>
