@@ -12,7 +12,7 @@ import { StationAudio } from '../electron/core/demo/station-audio';
 import { FmIqSynth } from '../electron/core/dsp/fm-synth';
 import { ffmpegPath } from '../native/ffmpeg-path';
 import { writeWavFile } from '../native/wav';
-import { startRtlTcpServer, type RtlTcpTestServer } from '../test/helpers/rtl-tcp-server';
+import { paceIq, startRtlTcpServer, type RtlTcpTestServer } from '../test/helpers/rtl-tcp-server';
 
 export interface MixFixtures {
   sources: SourceConfig[];
@@ -35,21 +35,10 @@ async function rtlServer(): Promise<RtlTcpTestServer> {
     onConnection: async (conn) => {
       const st = await conn.waitForState((s) => s.freqHz !== null && s.rateHz !== null, 10_000);
       const synth = new FmIqSynth({ iqRate: IQ_RATE, audio, audioRate: RATE, deviationHz: 5000, carrierOffsetHz: WX1 - st.freqHz!, noiseDbfs: -30 });
-      const chunk = new Uint8Array((IQ_RATE / 20) * 2); // 50 ms
-      const start = performance.now();
-      let sent = 0;
-      let open = true;
-      void conn.closed.then(() => (open = false));
-      while (open) {
-        const due = ((performance.now() - start) / 1000) * IQ_RATE;
-        while (sent < due && open) {
-          if (synth.done) synth.position = 0;
-          synth.fill(chunk);
-          await conn.write(chunk);
-          sent += chunk.length / 2;
-        }
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await paceIq(conn, IQ_RATE, (chunk) => {
+        if (synth.done) synth.position = 0;
+        synth.fill(chunk);
+      });
     },
   });
 }

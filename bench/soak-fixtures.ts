@@ -13,7 +13,7 @@ import { FmIqSynth } from '../electron/core/dsp/fm-synth';
 import { encodeSame } from '../electron/core/same';
 import { ffmpegPath } from '../native/ffmpeg-path';
 import { writeWavFile } from '../native/wav';
-import { startRtlTcpServer, type RtlTcpServerConnection, type RtlTcpTestServer } from '../test/helpers/rtl-tcp-server';
+import { paceIq, startRtlTcpServer, type RtlTcpServerConnection, type RtlTcpTestServer } from '../test/helpers/rtl-tcp-server';
 
 export const RATE = 22050;
 const IQ_RATE = 1_024_000;
@@ -77,25 +77,10 @@ export async function rtlInput(seed: number): Promise<Injector & { port: number 
       const synthOf = (audio: Float32Array): FmIqSynth =>
         new FmIqSynth({ iqRate: IQ_RATE, audio, audioRate: RATE, deviationHz: 5000, carrierOffsetHz: WX1 - st.freqHz!, noiseDbfs: -30, seed });
       let synth = synthOf(bed);
-      const chunk = new Uint8Array((IQ_RATE / 20) * 2); // 50 ms
-      const start = performance.now();
-      let sent = 0;
-      let open = true;
-      void conn.closed.then(() => (open = false));
-      while (open) {
-        const due = ((performance.now() - start) / 1000) * IQ_RATE;
-        while (sent < due && open) {
-          if (synth.done) synth = synthOf(pending.shift() ?? bed);
-          synth.fill(chunk);
-          try {
-            await conn.write(chunk);
-          } catch {
-            return;
-          }
-          sent += chunk.length / 2;
-        }
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await paceIq(conn, IQ_RATE, (chunk) => {
+        if (synth.done) synth = synthOf(pending.shift() ?? bed);
+        synth.fill(chunk);
+      });
     },
   });
   return {

@@ -9,6 +9,7 @@ import { ARCHIVE_INDEX_FILE } from '../engine/archive/archive-recorder';
 import { archiveRoot } from '../engine/archive/archive-service';
 import { repairArchive, verifyArchive, type VerifyReport } from '../engine/archive/archive-verify';
 import { defaultDataDir } from '../engine/data-dir';
+import { usageFailure } from './options';
 
 const USAGE = `Usage: eas-console archive <list|export|verify> [options]
 
@@ -77,8 +78,7 @@ export async function main(argv: string[]): Promise<number> {
       strict: true,
     });
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n\n${USAGE}`);
-    return 2;
+    return usageFailure(err, USAGE);
   }
   const { values, positionals } = parsed;
   const sub = positionals[0];

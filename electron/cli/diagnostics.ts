@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { defaultDataDir } from '../engine/data-dir';
 import { collectDiagnostics } from '../engine/diagnostics';
 import { appVersion } from '../../native/package-root';
+import { usageFailure, wholeNumberArg } from './options';
 
 const USAGE = `Usage: eas-console diagnostics [options]
 
@@ -31,18 +32,14 @@ export async function main(argv: string[]): Promise<number> {
       strict: true,
     }));
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n\n${USAGE}`);
-    return 2;
+    return usageFailure(err, USAGE);
   }
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
   }
-  const lines = Number(values.lines);
-  if (!Number.isInteger(lines) || lines < 0 || lines > 100_000) {
-    process.stderr.write(`--lines must be 0-100000, got "${values.lines}"\n`);
-    return 2;
-  }
+  const lines = wholeNumberArg('lines', values.lines, 0, 100_000);
+  if (lines === null) return 2;
   const text = await collectDiagnostics({
     dataDir: resolve(values['data-dir'] ?? defaultDataDir()),
     settingsFile: values.settings ? resolve(values.settings) : undefined,

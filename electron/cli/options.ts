@@ -1,4 +1,8 @@
-/** A tiny argv parser for the decode/encode commands: --flag, --key value, --key=value, positionals. */
+/**
+ * A tiny argv parser for the decode/encode commands (--flag, --key value, --key=value,
+ * positionals), and the replies the node:util parseArgs commands (serve, archive, diagnostics)
+ * share.
+ */
 
 export interface ParsedArgs {
   flags: Set<string>;
@@ -58,4 +62,18 @@ export function numberOption(args: ParsedArgs, name: string, dflt: number, min: 
     throw new UsageError(`--${name} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}; got "${v}"`);
   }
   return n;
+}
+
+/** An argv that node:util parseArgs refused: the reason, then the usage, on stderr; exit code 2. */
+export function usageFailure(err: unknown, usage: string): number {
+  process.stderr.write(`${(err as Error).message}\n\n${usage}`);
+  return 2;
+}
+
+/** A whole-number option in [min, max]; null, after saying why on stderr, otherwise. */
+export function wholeNumberArg(name: string, raw: string | undefined, min: number, max: number): number | null {
+  const n = Number(raw);
+  if (Number.isInteger(n) && n >= min && n <= max) return n;
+  process.stderr.write(`--${name} must be ${min}-${max}, got "${raw}"\n`);
+  return null;
 }

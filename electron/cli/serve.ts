@@ -20,6 +20,7 @@ import { randomToken } from '../serve/auth';
 import { allowHostError, isLoopbackAddress } from '../serve/request-guard';
 import { startServer } from '../serve/server';
 import { chooseToken, fillStreamPassword, scrubSecretEnv, STREAM_PASSWORD_ENV, TOKEN_ENV } from './secret-input';
+import { usageFailure, wholeNumberArg } from './options';
 
 const USAGE = `Usage: eas-console serve [options]
 
@@ -116,18 +117,14 @@ export async function main(argv: string[]): Promise<number> {
       strict: true,
     }));
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n\n${USAGE}`);
-    return 2;
+    return usageFailure(err, USAGE);
   }
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
   }
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    process.stderr.write(`--port must be 0-65535, got "${values.port}"\n`);
-    return 2;
-  }
+  const port = wholeNumberArg('port', values.port, 0, 65535);
+  if (port === null) return 2;
   let extraSources: SourceConfig[];
   let extraStreams: Array<{ config: StreamConfig; password: string }>;
   let chosen;

@@ -166,13 +166,18 @@ export type Acknowledgement = z.infer<typeof Acknowledgement>;
 
 // ---- history queries --------------------------------------------------------------------
 
+/** The [from, to) window both the history and the event log narrow by. */
+const TimeWindow = {
+  /** At or after (alerts: first heard). */
+  from: IsoTime.optional(),
+  /** Before. */
+  to: IsoTime.optional(),
+};
+
 /** What alerts.history and the export select; every field narrows, absent fields do not. */
 export const HistoryFilter = z
   .object({
-    /** First heard at or after. */
-    from: IsoTime.optional(),
-    /** First heard before. */
-    to: IsoTime.optional(),
+    ...TimeWindow,
     events: z.array(EventCode).max(64).optional(),
     originators: z.array(OriginatorCode).max(5).optional(),
     /**
@@ -200,11 +205,13 @@ export type ExportFormat = z.infer<typeof ExportFormat>;
 export const EventLogKind = z.enum(['failover', 'source', 'stream', 'decoder', 'recording', 'history', 'retention']);
 export type EventLogKind = z.infer<typeof EventLogKind>;
 
+const EventLogLevel = z.enum(['info', 'warn', 'error']);
+
 export const EventLogEntry = z.object({
   id: z.string(),
   at: IsoTime,
   kind: EventLogKind,
-  level: z.enum(['info', 'warn', 'error']),
+  level: EventLogLevel,
   sourceId: z.string().nullable(),
   /** The alert it concerns (a decoder anomaly in its header, say). */
   alertId: z.string().nullable(),
@@ -214,12 +221,11 @@ export type EventLogEntry = z.infer<typeof EventLogEntry>;
 
 export const EventLogFilter = z
   .object({
-    from: IsoTime.optional(),
-    to: IsoTime.optional(),
+    ...TimeWindow,
     kinds: z.array(EventLogKind).max(8).optional(),
     sourceId: SourceId.optional(),
     /** This level and above (warn: warn and error). */
-    level: z.enum(['info', 'warn', 'error']).optional(),
+    level: EventLogLevel.optional(),
   })
   .strict();
 export type EventLogFilter = z.infer<typeof EventLogFilter>;

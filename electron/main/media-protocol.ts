@@ -248,22 +248,29 @@ async function listenRelay(
     return new Response(null, { status: 200, headers });
   }
   const reader = up.body.getReader();
-  const release = relayOpened?.(st.streamId);
+  // Once: a cancel and a read that was already waiting (and then fails) both end the relay.
+  const opened = relayOpened?.(st.streamId);
+  let released = false;
+  const release = (): void => {
+    if (released) return;
+    released = true;
+    opened?.();
+  };
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
         const next = await reader.read();
         if (next.done) {
-          release?.();
+          release();
           controller.close();
         } else controller.enqueue(next.value);
       } catch (err) {
-        release?.();
+        release();
         controller.error(err);
       }
     },
     cancel() {
-      release?.();
+      release();
       abort.abort();
     },
   });

@@ -72,22 +72,30 @@ export function parseLenientJson(text: string): unknown {
     return JSON_NUMBER.test(token) ? Number(token) : token;
   };
 
+  /**
+   * Between items of an object or array: true once past `close`, false at the start of the
+   * next item. Missing and doubled commas are both let through.
+   */
+  const closes = (close: '}' | ']', what: string): boolean => {
+    for (;;) {
+      ws();
+      if (i >= text.length) fail(what);
+      if (text[i] === close) {
+        i++;
+        return true;
+      }
+      if (text[i] !== ',') return false;
+      i++;
+    }
+  };
+
   /** Members up to and including the closing "}"; `first` is a key already read. */
   const members = (first: string | null): Record<string, unknown> => {
     const obj: Record<string, unknown> = {};
     let key = first;
     for (;;) {
       if (key === null) {
-        ws();
-        if (i >= text.length) fail('an object');
-        if (text[i] === '}') {
-          i++;
-          return obj;
-        }
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
+        if (closes('}', 'an object')) return obj;
         if (text[i] !== '"') fail('an object key');
         key = string();
       }
@@ -103,16 +111,7 @@ export function parseLenientJson(text: string): unknown {
     i++; // [
     const out: unknown[] = [];
     for (;;) {
-      ws();
-      if (i >= text.length) fail('an array');
-      if (text[i] === ']') {
-        i++;
-        return out;
-      }
-      if (text[i] === ',') {
-        i++;
-        continue;
-      }
+      if (closes(']', 'an array')) return out;
       out.push(value());
     }
   };

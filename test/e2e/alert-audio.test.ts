@@ -1,47 +1,29 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../electron/serve/server';
-import { startTestEngine, type TestEngine } from '../helpers/engine';
 import { waitFor } from '../helpers/wait';
-import { launchChromium, openConsole } from './chromium';
-import { ROOT } from './serve-process';
+import { openConsole } from './chromium';
+import { startInProcessConsole, type InProcessConsole } from './in-process-console';
 
 const TOKEN = 'e2e-audio-token-0123456789';
-let te: TestEngine | undefined;
-let server: RunningServer | undefined;
-let browser: Browser | undefined;
-let uiDir: string | undefined;
+let rig: InProcessConsole | undefined;
 
 beforeAll(async () => {
-  // The renderer as it is now (dist/ may be older than this checkout), built into a temp dir.
-  uiDir = mkdtempSync(join(tmpdir(), 'eas-ui-audio-'));
-  const { build } = await import('vite');
-  await build({ configFile: join(ROOT, 'renderer', 'vite.config.ts'), logLevel: 'warn', build: { outDir: uiDir, emptyOutDir: true, sourcemap: false } });
-  te = await startTestEngine({
+  rig = await startInProcessConsole({
+    token: TOKEN,
     sources: [{ id: 'demo', name: 'Demo station', uri: 'demo:?first=0.5&every=0', priority: 10, enabled: true }],
+    uiPrefix: 'eas-ui-audio-',
   });
-  server = await startServer({ engine: te.engine, host: '127.0.0.1', port: 0, token: TOKEN, rendererDir: uiDir });
-  browser = await launchChromium();
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await te?.cleanup();
-  if (uiDir) rmSync(uiDir, { recursive: true, force: true });
-});
+afterAll(() => rig?.close());
 
 describe('alert history in Chromium', () => {
   it('shows a play control with the waveform of the RWT recording, without CSP violations', async () => {
-    const engine = te!.engine;
+    const engine = rig!.te.engine;
     const [alert] = await waitFor('an alert with a recording', async () => {
       const l = await engine.call('alerts.list', {});
       return l[0]?.recording ? l : null;
     }, 30_000);
-    const { page, problems } = await openConsole(browser!, `${server!.url}#alerts`);
+    const { page, problems } = await openConsole(rig!.browser, `${rig!.server.url}#alerts`);
     // The player is in the alert's detail view, opened from its history row.
     await page.getByTestId(`history-row-${alert!.id}`).click();
     const control = page.getByTestId(`alert-audio-${alert!.id}`);

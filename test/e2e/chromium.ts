@@ -69,3 +69,22 @@ export async function openConsole(
   await page.goto(url);
   return { page, problems };
 }
+
+/**
+ * What the player reports as `window.__easTest.listen()`: a copy of renderer/src/audio/
+ * listen-store.ts ListenProbe, which this (DOM-less) project cannot import.
+ */
+export interface ListenProbe {
+  sourceId: string | null;
+  path: string | null;
+  streamId: string | null;
+  phase: string;
+  framesRendered: number;
+  underruns: number;
+  bufferedMs: number;
+  pickReason: string | null;
+  throughputBps: number | null;
+}
+
+export const readListenProbe = (page: Page): Promise<ListenProbe> =>
+  page.evaluate(() => (globalThis as unknown as { __easTest: { listen(): ListenProbe } }).__easTest.listen());

@@ -82,7 +82,7 @@ describe('console in Chromium against `eas-console serve`', () => {
 
   it('shows the RWT decoded from the demo source in the alert banner and the decoder events', async () => {
     const banner = page.getByTestId('alert-banner');
-    await expect.poll(() => banner.getAttribute('data-count'), { timeout: 30_000 }).not.toBe('0');
+    await expect.poll(() => banner.getAttribute('data-count'), { timeout: 60_000, message: 'no alert banner after the demo RWT (sent 20 s after start)' }).not.toBe('0');
     const alert = banner.locator('.alert').first();
     await expect(alert.textContent()).resolves.toMatch(/Required Weekly Test/);
     await expect(alert.getAttribute('class')).resolves.toMatch(/\bcat-test\b/);
@@ -92,7 +92,7 @@ describe('console in Chromium against `eas-console serve`', () => {
     await expect(header.textContent()).resolves.toMatch(/ZCZC-EAS-RWT-\d{6}/);
     await page.screenshot({ path: join(OUTPUT, 'console.png'), fullPage: true });
     expect(problems).toEqual({ console: [], pageErrors: [], csp: [] });
-  });
+  }, 90_000);
 
   it('answers a stream toggle click with a state or a message the user can act on', async () => {
     const id = await demoSourceId(page);
@@ -151,11 +151,17 @@ describe('console in Chromium against `eas-console serve`', () => {
     await serve!.stop();
     await page.getByTestId('disconnected-banner').waitFor({ state: 'visible', timeout: 15_000 });
     await expect(page.getByTestId('connection-state').getAttribute('data-state')).resolves.toBe('reconnecting');
+    // Nothing updates the cards now: their states must say they are the last ones received.
+    const card = page.getByTestId(`source-card-${id}`);
+    await expect(card.getAttribute('data-stale'), 'the source card still looks current with the engine gone').resolves.toBe('true');
+    await expect(page.getByTestId(`source-state-${id}`).getAttribute('title')).resolves.toMatch(/before the connection to the engine dropped/);
+    await expect.poll(() => page.getByTestId(`level-meter-${id}`).getAttribute('data-stale'), { timeout: 5_000, message: 'the meter never went stale with the engine gone' }).toBe('true');
 
     // Same port and token: the page's cookie and URL stay valid, as after an engine restart.
     serve = await startServe(['--port', String(port), '--token', token, '--data-dir', dataDir, '--source', 'demo:']);
     await expect.poll(() => page.getByTestId('connection-state').getAttribute('data-state'), { timeout: 30_000 }).toBe('connected');
     await expect(page.getByTestId('disconnected-banner').count()).resolves.toBe(0);
+    await expect(card.getAttribute('data-stale'), 'the source card stayed stale after the reconnect').resolves.toBe('false');
     // The meter keeps its last reading, marked stale, until the restarted engine sends levels.
     const meter = page.getByTestId(`level-meter-${id}`);
     await expect.poll(() => meter.getAttribute('data-stale'), { timeout: 15_000 }).toBe('false');

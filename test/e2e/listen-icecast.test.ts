@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,18 +7,12 @@ import { startServer, type RunningServer } from '../../electron/serve/server';
 import { startTestEngine, type TestEngine } from '../helpers/engine';
 import { startIcecast, type IcecastHandle } from '../helpers/icecast';
 import { ListenerHistory } from '../../electron/engine/icecast/listener-history';
-import { launchChromium, openConsole, type PageProblems } from './chromium';
+import { launchChromium, openConsole, readListenProbe, type ListenProbe, type PageProblems } from './chromium';
+import { buildRenderer } from './in-process-console';
 import { ROOT } from './serve-process';
 
 const TOKEN = 'e2e-listen-ice-token-0123456789';
 const OUTPUT = join(ROOT, 'test', 'e2e', 'output');
-
-interface Probe {
-  sourceId: string | null;
-  path: string | null;
-  streamId: string | null;
-  phase: string;
-}
 
 /**
  * The player's two paths against a real icecast2: a live mount plays through serve's
@@ -36,9 +29,7 @@ describe('listening through a live Icecast mount', () => {
   let problems: PageProblems;
 
   beforeAll(async () => {
-    uiDir = mkdtempSync(join(tmpdir(), 'eas-ui-listen-ice-'));
-    const { build } = await import('vite');
-    await build({ configFile: join(ROOT, 'renderer', 'vite.config.ts'), logLevel: 'warn', build: { outDir: uiDir, emptyOutDir: true, sourcemap: false } });
+    uiDir = await buildRenderer('eas-ui-listen-ice-');
     ice = await startIcecast();
     const stream = parseStreamUri(`icecast://source:${encodeURIComponent(ice.sourcePassword)}@127.0.0.1:${ice.port}/listen.mp3?format=mp3&bitrate=64`, {
       id: 'demo-stream1',
@@ -68,7 +59,7 @@ describe('listening through a live Icecast mount', () => {
     if (uiDir) rmSync(uiDir, { recursive: true, force: true });
   });
 
-  const probe = (): Promise<Probe> => page.evaluate(() => (globalThis as unknown as { __easTest: { listen(): Probe } }).__easTest.listen());
+  const probe = (): Promise<ListenProbe> => readListenProbe(page);
 
   it('plays the mount when the source has a live mount, falls back to direct when it drops and returns after', async () => {
     await expect

@@ -1,38 +1,25 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../electron/serve/server';
-import { startTestEngine, type TestEngine } from '../helpers/engine';
 import { waitFor } from '../helpers/wait';
-import { launchChromium, openConsole } from './chromium';
+import { openConsole } from './chromium';
+import { startInProcessConsole, type InProcessConsole } from './in-process-console';
 import { ROOT } from './serve-process';
 
 const TOKEN = 'e2e-wavesurfer-token-0123456789';
 const OUTPUT = join(ROOT, 'test', 'e2e', 'output');
-let te: TestEngine | undefined;
-let server: RunningServer | undefined;
-let browser: Browser | undefined;
-let uiDir: string | undefined;
+let rig: InProcessConsole | undefined;
 
 beforeAll(async () => {
-  uiDir = mkdtempSync(join(tmpdir(), 'eas-ui-wave-'));
-  const { build } = await import('vite');
-  await build({ configFile: join(ROOT, 'renderer', 'vite.config.ts'), logLevel: 'warn', build: { outDir: uiDir, emptyOutDir: true, sourcemap: false } });
-  te = await startTestEngine({
+  rig = await startInProcessConsole({
+    token: TOKEN,
     sources: [{ id: 'demo', name: 'Demo station', uri: 'demo:?first=0.5&every=0', priority: 10, enabled: true }],
+    uiPrefix: 'eas-ui-wave-',
+    chromiumArgs: ['--autoplay-policy=no-user-gesture-required'],
   });
-  server = await startServer({ engine: te.engine, host: '127.0.0.1', port: 0, token: TOKEN, rendererDir: uiDir });
-  browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await te?.cleanup();
-  if (uiDir) rmSync(uiDir, { recursive: true, force: true });
-});
+afterAll(() => rig?.close());
 
 interface Shadow {
   styleElements: number;
@@ -44,13 +31,13 @@ interface Shadow {
 
 describe('alert playback on wavesurfer.js', () => {
   it('shows the recording with marker regions, a timeline, zoom and keyboard seeking, without CSP violations', async () => {
-    const engine = te!.engine;
+    const engine = rig!.te.engine;
     const [alert] = await waitFor('a complete alert recording with markers', async () => {
       const l = await engine.call('alerts.list', {});
       return l[0]?.recording?.complete && l[0].recording.markers.length > 0 ? l : null;
     }, 60_000);
     const markers = alert!.recording!.markers.length;
-    const { page, problems } = await openConsole(browser!, `${server!.url}#alerts`);
+    const { page, problems } = await openConsole(rig!.browser, `${rig!.server.url}#alerts`);
     await page.getByTestId(`history-row-${alert!.id}`).click();
     const control = page.getByTestId(`alert-audio-${alert!.id}`);
     await control.waitFor({ state: 'visible', timeout: 15_000 });

@@ -1,49 +1,25 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUS_RATE, LISTEN_HEADER_BYTES, listenPath } from '../../electron/contract';
-import { startServer, type RunningServer } from '../../electron/serve/server';
-import { startTestEngine, type TestEngine } from '../helpers/engine';
-import { launchChromium, openConsole } from './chromium';
-import { ROOT } from './serve-process';
+import { startServer } from '../../electron/serve/server';
+import { openConsole, readListenProbe, type ListenProbe } from './chromium';
+import { startInProcessConsole, type InProcessConsole } from './in-process-console';
 
 const TOKEN = 'e2e-listen-token-0123456789';
-let te: TestEngine | undefined;
-let server: RunningServer | undefined;
-let browser: Browser | undefined;
-let uiDir: string | undefined;
-
-interface Probe {
-  sourceId: string | null;
-  path: string | null;
-  phase: string;
-  framesRendered: number;
-  underruns: number;
-  bufferedMs: number;
-}
+let rig: InProcessConsole | undefined;
 
 beforeAll(async () => {
-  uiDir = mkdtempSync(join(tmpdir(), 'eas-ui-listen-'));
-  const { build } = await import('vite');
-  await build({ configFile: join(ROOT, 'renderer', 'vite.config.ts'), logLevel: 'warn', build: { outDir: uiDir, emptyOutDir: true, sourcemap: false } });
-  te = await startTestEngine({
+  rig = await startInProcessConsole({
+    token: TOKEN,
     sources: [{ id: 'demo', name: 'Demo station', uri: 'demo:?every=0', priority: 10, enabled: true }],
+    uiPrefix: 'eas-ui-listen-',
+    chromiumArgs: ['--autoplay-policy=no-user-gesture-required'],
   });
-  server = await startServer({ engine: te.engine, host: '127.0.0.1', port: 0, token: TOKEN, rendererDir: uiDir });
-  browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await te?.cleanup();
-  if (uiDir) rmSync(uiDir, { recursive: true, force: true });
-});
+afterAll(() => rig?.close());
 
-const wsBase = (): string => `ws://127.0.0.1:${server!.port}/`;
+const wsBase = (): string => `ws://127.0.0.1:${rig!.server.port}/`;
 
 describe('direct listening', () => {
   it('streams bus PCM as binary frames to an authenticated socket, and refuses without the token', async () => {
@@ -77,12 +53,12 @@ describe('direct listening', () => {
   });
 
   it('plays a demo source through the AudioWorklet for 5 s without underrun or CSP violation, and reconnects after a server restart', async () => {
-    const { page, problems } = await openConsole(browser!, server!.url);
+    const { page, problems } = await openConsole(rig!.browser, rig!.server.url);
     const button = page.getByTestId('listen-button-demo');
     await button.waitFor({ state: 'visible', timeout: 15_000 });
     await expect.poll(() => button.isEnabled(), { timeout: 15_000, message: 'the Listen button never became enabled' }).toBe(true);
     await button.click();
-    const probe = (): Promise<Probe> => page.evaluate(() => (globalThis as unknown as { __easTest: { listen(): Probe } }).__easTest.listen());
+    const probe = (): Promise<ListenProbe> => readListenProbe(page);
     await expect
       .poll(async () => (await probe()).phase, { timeout: 15_000, message: 'the player never reached "playing" (window.__easTest.listen)' })
       .toBe('playing');
@@ -103,12 +79,12 @@ describe('direct listening', () => {
     await expect(page.getByTestId('listen-demo').textContent()).resolves.toMatch(/Playing direct from the engine/);
 
     // The engine's server restarts (same port): the player reconnects by itself.
-    const port = server!.port;
-    await server!.close();
+    const port = rig!.server.port;
+    await rig!.server.close();
     await expect
       .poll(async () => (await probe()).phase, { timeout: 10_000, message: 'the player did not notice the closed listening socket' })
       .toBe('error');
-    server = await startServer({ engine: te!.engine, host: '127.0.0.1', port, token: TOKEN, rendererDir: uiDir! });
+    rig!.server = await startServer({ engine: rig!.te.engine, host: '127.0.0.1', port, token: TOKEN, rendererDir: rig!.uiDir });
     await expect
       .poll(async () => (await probe()).phase, { timeout: 20_000, message: 'the player did not reconnect after the server came back' })
       .toBe('playing');

@@ -6,19 +6,10 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../native/icecast/managed';
 import { defaultSettings } from '../../electron/engine/settings-store';
-import { ensureBuilt, launchChromium, openConsole, type PageProblems } from './chromium';
+import { ensureBuilt, launchChromium, openConsole, readListenProbe, type ListenProbe, type PageProblems } from './chromium';
 import { ROOT, startServe, type ServeProcess } from './serve-process';
 
 const OUTPUT = join(ROOT, 'test', 'e2e', 'output');
-
-interface Probe {
-  sourceId: string | null;
-  path: string | null;
-  streamId: string | null;
-  phase: string;
-  pickReason: string | null;
-  throughputBps: number | null;
-}
 
 /**
  * Renditions as a station engineer adds and hears them, with the built `eas-console serve`
@@ -35,7 +26,7 @@ describe('renditions: one-step presets and the player choosing by throughput', (
   let icePort: number;
   const token = randomBytes(16).toString('hex');
 
-  const probe = (): Promise<Probe> => page.evaluate(() => (globalThis as unknown as { __easTest: { listen(): Probe } }).__easTest.listen());
+  const probe = (): Promise<ListenProbe> => readListenProbe(page);
   const playing = async (): Promise<string> => {
     const p = await probe();
     return `${p.path}:${p.streamId}:${p.phase}`;

@@ -4,7 +4,7 @@ import { alertExportPath, type Alert, type ServerMessage } from '../../electron/
 import { parseCsv } from '../../electron/core/alerts';
 import { CSV_COLUMNS } from '../../electron/engine/alerts/history/history-export';
 import { startTestStation, type TestStation } from '../helpers/station';
-import { waitFor } from '../helpers/wait';
+import { waitFor, within } from '../helpers/wait';
 
 const TOKEN = 'test-token-alert-serve-0123';
 let station: TestStation;
@@ -108,7 +108,7 @@ describe('the alert desk over serve', () => {
       timeZone: 'America/Chicago',
     });
     expect(after).toMatchObject({ timeZone: 'America/Chicago', alerts: { relevance: { ignoreTests: true } } });
-    const [rwt] = await changed;
+    const [rwt] = await within('alerts.changed after the relevance settings changed', changed, 10_000);
     expect(rwt!.relevance).toEqual({ relevant: false, reasons: ['event RWT ignored by setting (ignore tests)'] });
   });
 });

@@ -203,3 +203,29 @@ export async function unusedPort(): Promise<number> {
   await new Promise<void>((resolve) => s.close(() => resolve()));
   return port;
 }
+
+/**
+ * Streams IQ to `conn` in real time, 50 ms chunks at `rateHz`, each written by `fill`, until the
+ * client goes (a refused write counts as gone). The pace is the wall clock's on purpose: the
+ * client under test is a live tuner's reader.
+ */
+export async function paceIq(conn: RtlTcpServerConnection, rateHz: number, fill: (chunk: Uint8Array) => void): Promise<void> {
+  const chunk = new Uint8Array((rateHz / 20) * 2);
+  const start = performance.now();
+  let sent = 0;
+  let open = true;
+  void conn.closed.then(() => (open = false));
+  while (open) {
+    const due = ((performance.now() - start) / 1000) * rateHz;
+    while (sent < due && open) {
+      fill(chunk);
+      try {
+        await conn.write(chunk);
+      } catch {
+        return;
+      }
+      sent += chunk.length / 2;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

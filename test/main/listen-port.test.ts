@@ -58,6 +58,12 @@ afterEach(() => {
   }
 });
 
+/** A bridge on one end of a fresh channel, and the page on the other. */
+function bridged(hub: ListenHub, opts?: Parameters<typeof bridgeListenPort>[2]): { bridge: ListenPortBridge; page: PageEnd } {
+  const { port1, port2 } = channel();
+  return { bridge: bridgeListenPort(port1, hub, opts), page: new PageEnd(port2) };
+}
+
 describe('the port request nonce', () => {
   it('passes the page\'s hex token through and nothing else', () => {
     const n = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
@@ -121,9 +127,7 @@ describe('the listen port on a real engine', () => {
   });
 
   it('says a source that is not running ended, and a new start replaces the old listen', async () => {
-    const { port1, port2 } = channel();
-    const bridge = bridgeListenPort(port1, hub);
-    const page = new PageEnd(port2);
+    const { bridge, page } = bridged(hub);
     page.send({ t: 'start', id: 1, sourceId: 'nope' });
     await waitFor('the answer for an unknown source', () => page.notices().length > 0, 10_000);
     expect(page.notices()[0]).toEqual({ t: 'ended', id: 1, code: LISTEN_CLOSE.unknownSource, reason: 'no such running source' });
@@ -142,13 +146,11 @@ describe('the listen port on a real engine', () => {
   });
 
   it('unsubscribes when the page closes its port', async () => {
-    const { port1, port2 } = channel();
-    bridgeListenPort(port1, hub);
-    const page = new PageEnd(port2);
+    const { page } = bridged(hub);
     page.send({ t: 'start', id: 1, sourceId: 'demo' });
     await waitFor('a frame', () => page.frames().length > 0, 10_000);
     expect(hub.listeners()).toBe(1);
-    port2.close();
+    page.port.close();
     await waitFor('the hub to drop the listener of a closed port', () => hub.listeners() === 0, 10_000);
   });
 });
@@ -158,10 +160,8 @@ describe('the listen port on a hand-fed bus', () => {
   const hub = new ListenHub({ lookup: (id) => (id === 'hand' ? bus : undefined) });
 
   it('refuses bad messages with the field named, and goes on working', async () => {
-    const { port1, port2 } = channel();
     const refused: string[] = [];
-    const bridge = bridgeListenPort(port1, hub, { onRefused: (m) => refused.push(m) });
-    const page = new PageEnd(port2);
+    const { bridge, page } = bridged(hub, { onRefused: (m) => refused.push(m) });
     const bad: Array<[unknown, string | undefined]> = [
       [{ t: 'start', id: 1, sourceId: 5 }, 'sourceId'],
       [{ t: 'start', id: 1, sourceId: '' }, 'sourceId'],
@@ -189,9 +189,7 @@ describe('the listen port on a hand-fed bus', () => {
   });
 
   it('drops blocks for a page that stops acknowledging, and resumes once it does', async () => {
-    const { port1, port2 } = channel();
-    const bridge = bridgeListenPort(port1, hub);
-    const page = new PageEnd(port2);
+    const { bridge, page } = bridged(hub);
     page.send({ t: 'start', id: 1, sourceId: 'hand' });
     await waitFor('hello', () => page.notices().some((n) => n.t === 'hello'), 10_000);
     const perBlock = 441;

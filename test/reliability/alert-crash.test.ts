@@ -14,7 +14,7 @@ import { SameReceiver, encodeSame } from '../../electron/core/same';
 import { Engine } from '../../electron/engine/engine';
 import { defaultSettings } from '../../electron/engine/settings-store';
 import { decodeWav, parseWavHeader, WAV16_HEADER_BYTES, writeWavFile } from '../../native/wav';
-import { waitFor } from '../helpers/wait';
+import { waitFor, within } from '../helpers/wait';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dirs: string[] = [];
@@ -85,7 +85,7 @@ describe('an engine SIGKILLed during an alert', () => {
     const sizeAtAlert = statSync(recordingFile).size;
     await waitFor('3 more seconds of the message on disk', () => statSync(recordingFile).size > sizeAtAlert + 3 * BUS_RATE * 2, 20_000, { detail });
     process.kill(-child.pid!, 'SIGKILL');
-    await exited;
+    await within('the SIGKILLed alert child to exit', exited, 10_000, detail);
     expect(child.signalCode).toBe('SIGKILL');
 
     // What the crash left is already playable: the header was rewritten while recording.

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FmIqSynth } from '../../electron/core/dsp/fm-synth';
 import { startTestEngine, type TestEngine } from '../helpers/engine';
-import { startRtlTcpServer, type RtlTcpServerConnection, type RtlTcpTestServer } from '../helpers/rtl-tcp-server';
+import { paceIq, startRtlTcpServer, type RtlTcpServerConnection, type RtlTcpTestServer } from '../helpers/rtl-tcp-server';
 import { waitFor } from '../helpers/wait';
 import { headerNow, programme, programmeWithAlert, RATE, SourceWatch } from './sources-fixtures';
 
@@ -24,25 +24,10 @@ afterEach(async () => {
 async function air(conn: RtlTcpServerConnection, audio: Float32Array): Promise<void> {
   const st = await conn.waitForState((s) => s.freqHz !== null && s.rateHz !== null, 10_000);
   const synth = new FmIqSynth({ iqRate: st.rateHz!, audio, audioRate: RATE, deviationHz: 5000, carrierOffsetHz: WX1 - st.freqHz!, noiseDbfs: -30 });
-  const chunk = new Uint8Array((st.rateHz! / 20) * 2); // 50 ms
-  const start = performance.now();
-  let sent = 0;
-  let open = true;
-  void conn.closed.then(() => (open = false));
-  while (open) {
-    const due = ((performance.now() - start) / 1000) * st.rateHz!;
-    while (sent < due && open) {
-      if (synth.done) synth.position = 0;
-      synth.fill(chunk);
-      try {
-        await conn.write(chunk);
-      } catch {
-        return;
-      }
-      sent += chunk.length / 2;
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await paceIq(conn, st.rateHz!, (chunk) => {
+    if (synth.done) synth.position = 0;
+    synth.fill(chunk);
+  });
 }
 
 describe('rtl_tcp source reliability', () => {

@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 import { startServer, type RunningServer } from '../../electron/serve/server';
 import { ROOT } from '../e2e/serve-process';
 import { startTestEngine, type TestEngine } from '../helpers/engine';
-import { waitFor } from '../helpers/wait';
+import { waitFor, within } from '../helpers/wait';
 import { startTestStation, type TestStation } from '../helpers/station';
 
 // The serve server as an attacker meets it: a real engine, real sockets on 127.0.0.1.
@@ -213,7 +213,7 @@ describe('held sockets cannot exhaust descriptors', () => {
     const held: Socket[] = [];
     for (let i = 0; i < 4; i++) {
       const s = connect(server.port, '127.0.0.1');
-      await once(s, 'connect');
+      await within(`held socket ${i} to connect`, once(s, 'connect'), 10_000);
       held.push(s);
     }
     await waitFor('the server to count four sockets', () => server.openConnections() === 4);
@@ -308,7 +308,7 @@ describe('serve takes its token from a file or the environment, not the argument
     const token = 'env-token-abcdefghijklmnop';
     const s = await serve(['--terminal'], { EAS_TOKEN: token });
     const ws = new WebSocket(`ws://127.0.0.1:${s.port}/ws`, { headers: { authorization: `Bearer ${token}` } });
-    await once(ws, 'open');
+    await within('the EAS_TOKEN WebSocket to open', once(ws, 'open'), 10_000);
     let output = '';
     const results = new Map<number, Record<string, unknown>>();
     ws.on('message', (raw) => {

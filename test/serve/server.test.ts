@@ -140,11 +140,14 @@ describe('serve WebSocket', () => {
       batches.push(Date.now());
       frames += msg.payload!.frames.filter((f) => f.sourceId === 'demo').length;
     });
-    await sleep(2000);
+    const t0 = Date.now();
+    // A loaded machine may be slow to deliver: wait for the batches instead of counting a fixed window.
+    await waitFor('more than 10 level batches carrying demo frames', () => batches.length > 10 && frames > 10, 15_000);
+    await sleep(Math.max(0, 2000 - (Date.now() - t0)));
     ws.close();
-    // 33 ms batches: ~60 in 2 s. Loose bounds: the point is "batched", not "precise".
-    expect(batches.length).toBeGreaterThan(10);
-    expect(batches.length).toBeLessThan(130);
-    expect(frames).toBeGreaterThan(10);
+    const seconds = (Date.now() - t0) / 1000;
+    // 33 ms batches: ~30 a second. A late timer only makes fewer; per sample would be thousands.
+    // Loose bound: the point is "batched", not "precise".
+    expect(batches.length).toBeLessThan(65 * seconds);
   });
 });

@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import type { StatusSnapshot } from '../../electron/contract';
 import { startServe, type ServeProcess } from '../e2e/serve-process';
 import { listen, startIcecast, type IcecastHandle } from '../helpers/icecast';
-import { waitFor } from '../helpers/wait';
+import { waitFor, within } from '../helpers/wait';
 
 // The whole streaming path through the real CLI: `serve --source demo: --stream icecast://...`
 // into a real icecast2, listener counts read back, the alert title, and an admin action.
@@ -49,7 +49,7 @@ beforeAll(async () => {
   const streamUrl = `icecast://source:${ice.sourcePassword}@127.0.0.1:${ice.port}/demo.mp3?format=mp3&bitrate=64`;
   serve = await startServe(['--port', '0', '--token', TOKEN, '--data-dir', dataDir, '--source', 'demo:?first=3&every=0', '--stream', streamUrl]);
   ws = new WebSocket(`ws://127.0.0.1:${serve.port}/ws?token=${TOKEN}`);
-  await new Promise((r) => ws.once('open', r));
+  await within('the console WebSocket to open', new Promise((r) => ws.once('open', r)), 15_000);
 }, 60_000);
 
 afterAll(async () => {

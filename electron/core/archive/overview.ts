@@ -3,6 +3,8 @@
  * audio, in dBFS quantised over DB_FLOOR..0 (0 = at or below the floor). Two bytes a second
  * keep a week's timeline at ~1.2 MB per source, drawn without touching the audio.
  */
+import { withRoom } from '../dsp/growable';
+
 export const DB_FLOOR = -96;
 
 export function dbToByte(db: number): number {
@@ -55,14 +57,8 @@ export class OverviewAccumulator {
   }
 
   private closeSecond(): void {
-    if (this.seconds === this.peak.length) {
-      const p = new Uint8Array(this.peak.length * 2);
-      p.set(this.peak);
-      this.peak = p;
-      const r = new Uint8Array(this.rms.length * 2);
-      r.set(this.rms);
-      this.rms = r;
-    }
+    this.peak = withRoom(this.peak, this.seconds, this.seconds + 1);
+    this.rms = withRoom(this.rms, this.seconds, this.seconds + 1);
     this.peak[this.seconds] = dbToByte(20 * Math.log10(this.curPeak));
     this.rms[this.seconds] = dbToByte(10 * Math.log10(this.curSq / this.curN));
     this.seconds++;

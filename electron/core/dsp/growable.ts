@@ -2,7 +2,8 @@
  * The one way the kernels make room in a working buffer: a stage whose history plus the new
  * block no longer fits gets a larger buffer (at least double, so a stream of slightly larger
  * blocks reallocates a handful of times, not per block) with the held values copied over.
- * Typed arrays only: Float32 sample buffers and the front end's u8 IQ bytes.
+ * Typed arrays only: Float32 sample buffers, the front end's u8 IQ bytes, the archive overview's
+ * per-second level bytes.
  */
 export type GrowableArray = Float32Array | Uint8Array;
 

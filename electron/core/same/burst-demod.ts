@@ -21,7 +21,7 @@
  * Allocation happens once per receiver (scratch sized for the longest burst).
  */
 import { createBitClockScratch, fitBitClock, type BitClockScratch } from './bit-clock';
-import type { BasebandRing, BitRing } from './baseband-ring';
+import { basebandOldest, type BasebandRing, type BitRing } from './baseband-ring';
 import { logBesselI0, MAX_BIT_LLR } from './confidence';
 import { MARK_HZ, PREAMBLE_BYTE, SAME_BAUD, SPACE_HZ } from './constants';
 
@@ -36,6 +36,11 @@ const KNOWN_CHARS = [0x5a, 0x43, 0x5a, 0x43, 0x2d];
 const KNOWN_BITS = PRE_BITS + 8 * KNOWN_CHARS.length;
 /** Reference smoothing, bits (forward and backward exponential windows). */
 const REFERENCE_TAU = 8;
+/**
+ * The reference sums a sweep carries: [ar, ai, br, bi] the weighted mark and space correlations
+ * (real, imaginary), then [w1m, w2m, w1s, w2s] the sums of their weights and squared weights.
+ */
+const REF_SUMS = 8;
 /** Decision passes after the non-coherent one. */
 const COHERENT_PASSES = 2;
 /**
@@ -68,6 +73,8 @@ export interface BurstDemodState {
   readonly dsr: Float64Array;
   readonly dsi: Float64Array;
   readonly fwd: Float64Array;
+  /** The eight running reference sums of one sweep (see addToReference). */
+  readonly ref: Float64Array;
   readonly llr: Float64Array;
   readonly next: Float64Array;
   /** The nominal-tone correlations (mr, mi, sr, si), kept while a retune is judged. */
@@ -103,7 +110,8 @@ export function createBurstDemod(rate: number, maxPayloadBits: number, opts: Bur
     dmi: f(),
     dsr: f(),
     dsi: f(),
-    fwd: new Float64Array(8 * maxBits),
+    fwd: new Float64Array(REF_SUMS * maxBits),
+    ref: new Float64Array(REF_SUMS),
     llr: f(),
     next: f(),
     saved: new Float64Array(4 * maxBits),
@@ -163,7 +171,7 @@ function logGamma(z: number): number {
  */
 function correlate(st: BurstDemodState, ring: BasebandRing, u0: number, P: number, n: number, wm: number, ws: number): void {
   const { re, im, mask } = ring;
-  const lo = Math.max(0, ring.written - re.length);
+  const lo = basebandOldest(ring);
   const hi = ring.written;
   const cwm = Math.cos(wm);
   const swm = Math.sin(wm);
@@ -207,6 +215,22 @@ function correlate(st: BurstDemodState, ring: BasebandRing, u0: number, P: numbe
 }
 
 /**
+ * Bit q into a sweep's reference sums (REF_SUMS): every sum decays by λ per bit (the squared
+ * weights by λ²), then the bit adds its correlations weighted by the chance p that it is a mark
+ * (1 - p that it is a space). The forward and the backward sweep share it.
+ */
+function addToReference(ref: Float64Array, lam: number, p: number, dmr: number, dmi: number, dsr: number, dsi: number): void {
+  ref[0] = lam * ref[0] + p * dmr;
+  ref[1] = lam * ref[1] + p * dmi;
+  ref[2] = lam * ref[2] + (1 - p) * dsr;
+  ref[3] = lam * ref[3] + (1 - p) * dsi;
+  ref[4] = lam * ref[4] + p;
+  ref[5] = lam * lam * ref[5] + p;
+  ref[6] = lam * ref[6] + (1 - p);
+  ref[7] = lam * lam * ref[7] + (1 - p);
+}
+
+/**
  * Demodulates the header burst whose first character starts at framer bit `firstChar`, using the
  * bits up to `endBit` (exclusive). Returns null if too little of it is still in the rings.
  */
@@ -236,7 +260,7 @@ export function demodulateBurst(st: BurstDemodState, ring: BasebandRing, bits: B
     const W = Math.round(P);
     // The strobe sits where a W-sample window centred on the bit ends (see the receiver's bitOffset).
     u0 = clock.a - (P + W) / 2 + 0.5;
-    if (u0 < Math.max(0, ring.written - ring.re.length)) return false;
+    if (u0 < basebandOldest(ring)) return false;
     correlate(st, ring, u0, P, n, wm, ws);
     return true;
   };
@@ -417,7 +441,7 @@ export function demodulateBurst(st: BurstDemodState, ring: BasebandRing, bits: B
   const nOut = horizon * 8;
 
   const lam = Math.exp(-1 / REFERENCE_TAU);
-  const { psi, dmr, dmi, dsr, dsi, fwd, next } = st;
+  const { psi, dmr, dmi, dsr, dsi, fwd, ref, next } = st;
   for (let pass = 0; pass < COHERENT_PASSES; pass++) {
     for (let q = from; q < to; q++) {
       const L = llr[q];
@@ -436,32 +460,23 @@ export function demodulateBurst(st: BurstDemodState, ring: BasebandRing, bits: B
       dsi[q] = sr[q] * s + si[q] * c;
     }
     // Forward sums (before each bit), then a backward sweep combining them with the backward sums.
-    let ar = 0, ai = 0, br = 0, bi = 0, w1m = 0, w2m = 0, w1s = 0, w2s = 0;
+    ref.fill(0);
     for (let q = from; q < to; q++) {
-      const o = 8 * q;
-      fwd[o] = ar; fwd[o + 1] = ai; fwd[o + 2] = br; fwd[o + 3] = bi;
-      fwd[o + 4] = w1m; fwd[o + 5] = w2m; fwd[o + 6] = w1s; fwd[o + 7] = w2s;
-      const p = pm[q];
-      ar = lam * ar + p * dmr[q];
-      ai = lam * ai + p * dmi[q];
-      br = lam * br + (1 - p) * dsr[q];
-      bi = lam * bi + (1 - p) * dsi[q];
-      w1m = lam * w1m + p;
-      w2m = lam * lam * w2m + p;
-      w1s = lam * w1s + (1 - p);
-      w2s = lam * lam * w2s + (1 - p);
+      const o = REF_SUMS * q;
+      for (let k = 0; k < REF_SUMS; k++) fwd[o + k] = ref[k];
+      addToReference(ref, lam, pm[q], dmr[q], dmi[q], dsr[q], dsi[q]);
     }
-    ar = ai = br = bi = w1m = w2m = w1s = w2s = 0;
+    ref.fill(0);
     for (let q = to - 1; q >= from; q--) {
-      const o = 8 * q;
-      const rmr = fwd[o] + ar;
-      const rmi = fwd[o + 1] + ai;
-      const rsr = fwd[o + 2] + br;
-      const rsi = fwd[o + 3] + bi;
-      const W1m = fwd[o + 4] + w1m;
-      const W2m = fwd[o + 5] + w2m;
-      const W1s = fwd[o + 6] + w1s;
-      const W2s = fwd[o + 7] + w2s;
+      const o = REF_SUMS * q;
+      const rmr = fwd[o] + ref[0];
+      const rmi = fwd[o + 1] + ref[1];
+      const rsr = fwd[o + 2] + ref[2];
+      const rsi = fwd[o + 3] + ref[3];
+      const W1m = fwd[o + 4] + ref[4];
+      const W2m = fwd[o + 5] + ref[5];
+      const W1s = fwd[o + 6] + ref[6];
+      const W2s = fwd[o + 7] + ref[7];
       // A reference R = Σ w·y of bits carrying the tone has mean a·W1·e^{jφ} and noise variance
       // σ²·W2 per dimension: the phase posterior it gives, combined with this bit's own
       // correlation, is what the Bessel terms integrate over.
@@ -469,15 +484,7 @@ export function demodulateBurst(st: BurstDemodState, ring: BasebandRing, bits: B
       const gs = W2s > 0 ? W1s / W2s : 0;
       const termM = logBesselI0(beta * Math.hypot(dmr[q] + gm * rmr, dmi[q] + gm * rmi)) - logBesselI0(beta * gm * Math.hypot(rmr, rmi));
       const termS = logBesselI0(beta * Math.hypot(dsr[q] + gs * rsr, dsi[q] + gs * rsi)) - logBesselI0(beta * gs * Math.hypot(rsr, rsi));
-      const p = pm[q];
-      ar = lam * ar + p * dmr[q];
-      ai = lam * ai + p * dmi[q];
-      br = lam * br + (1 - p) * dsr[q];
-      bi = lam * bi + (1 - p) * dsi[q];
-      w1m = lam * w1m + p;
-      w2m = lam * lam * w2m + p;
-      w1s = lam * w1s + (1 - p);
-      w2s = lam * lam * w2s + (1 - p);
+      addToReference(ref, lam, pm[q], dmr[q], dmi[q], dsr[q], dsi[q]);
       next[q] = termM - termS;
     }
     for (let q = from; q < to; q++) llr[q] = next[q];

@@ -256,17 +256,7 @@ export class AlertDesk {
       const markers = new RecordingMarkers(r.startSample);
       for (const b of this.recentBursts.get(sourceId) ?? []) markers.event(b);
       this.open.set(sourceId, { file: r.file, markers, alertIds: [] });
-      const rec: RecordingRecord = {
-        file: r.file,
-        sourceId,
-        startedAt: new Date(now).toISOString(),
-        startSample: r.startSample,
-        durationS: null,
-        bytes: null,
-        complete: false,
-        cutShort: false,
-        markers: markers.markers,
-      };
+      const rec = openRecording(r, sourceId, now, markers.markers);
       this.recordings.set(r.file, rec);
       this.saveRecording(rec);
       return;
@@ -274,17 +264,7 @@ export class AlertDesk {
     const open = this.open.get(sourceId);
     const mine = open?.file === r.file ? open : null;
     if (mine) this.open.delete(sourceId);
-    const rec = this.recordings.get(r.file) ?? {
-      file: r.file,
-      sourceId,
-      startedAt: new Date(now).toISOString(),
-      startSample: r.startSample,
-      durationS: null,
-      bytes: null,
-      complete: false,
-      cutShort: false,
-      markers: [],
-    };
+    const rec = this.recordings.get(r.file) ?? openRecording(r, sourceId, now, []);
     rec.durationS = r.durationS;
     rec.bytes = r.durationS === null ? null : 44 + Math.round(r.durationS * BUS_RATE) * 2;
     rec.complete = r.error === null;
@@ -559,4 +539,22 @@ function systemTimeZone(): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * A recording as known when it starts; also what the end of one never seen starting (the desk
+ * restarted in between) begins from.
+ */
+function openRecording(r: PipelineRecording, sourceId: string, now: number, markers: RecordingRecord['markers']): RecordingRecord {
+  return {
+    file: r.file,
+    sourceId,
+    startedAt: new Date(now).toISOString(),
+    startSample: r.startSample,
+    durationS: null,
+    bytes: null,
+    complete: false,
+    cutShort: false,
+    markers,
+  };
 }

@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { BUS_RATE } from '../../contract/constants';
-import { SameReceiver, type SameEvent } from '../../core/same';
+import { SameReceiver } from '../../core/same';
 import { LevelMeter } from '../../core/meter/levels';
 import { CaptureError, type CaptureContext } from '../sources/adapter';
 import { createAdapter } from '../sources/registry';
@@ -8,7 +8,8 @@ import { AlertRecorder } from '../recording/alert-recorder';
 import { ArchiveRecorder, type WorkerArchiveConfig } from '../archive/archive-recorder';
 import { f32ToS16 } from '../../core/dsp/pcm16';
 import { sleep } from '../../core/time/sleep';
-import { unknownMessage, type CaptureProblem, type CaptureState, type FromWorker, type ToWorker, type WorkerDecoderEvent } from './messages';
+import { unknownMessage, type CaptureProblem, type CaptureState, type FromWorker, type ToWorker } from './messages';
+import { toWorkerEvent } from './worker-decoder-event';
 import { RetryPolicy } from './retry-policy';
 import { SAMPLE_LIMIT, SampleGuard } from './sample-guard';
 
@@ -29,23 +30,6 @@ let active = false;
 let stopRequested = false;
 /** Set while a source runs: swaps its archive recorder for new settings. */
 let reconfigureArchive: ((config: WorkerArchiveConfig | null) => void) | null = null;
-
-function toWorkerEvent(e: SameEvent): WorkerDecoderEvent | null {
-  switch (e.type) {
-    case 'header':
-      return { type: 'header', sample: e.sample, raw: e.raw, bursts: e.bursts, bitConfidence: e.bitConfidence, ...(e.note ? { note: e.note } : {}) };
-    case 'eom':
-      return { type: 'eom', sample: e.sample };
-    case 'attention':
-      return e.phase === 'start'
-        ? { type: 'attention', phase: 'start', sample: e.sample, kind: e.kind }
-        : { type: 'attention', phase: 'end', sample: e.sample, kind: e.kind, durationS: e.durationS };
-    case 'burst':
-      return { type: 'burst', sample: e.sample, text: e.text, bitErrorEstimate: e.bitErrorEstimate };
-    case 'link':
-      return { type: 'link', sample: e.sample, state: e.state };
-  }
-}
 
 /** A failure as the status shows it: what failed and, unless final, when it is tried again. */
 function problem(error: Error, attempt: number, retry: { waitMs: number; note: string } | null): CaptureProblem {
@@ -116,8 +100,7 @@ async function runSource(sourceId: string, spec: ToWorker & { type: 'start' }): 
           post({ type: 'log', level: 'error', message: `${sourceId}: cannot record the alert audio: ${(err as Error).message}; check that the data directory is writable` });
         }
       }
-      const ev = toWorkerEvent(e);
-      if (ev) post({ type: 'decoder', event: ev });
+      post({ type: 'decoder', event: toWorkerEvent(e) });
     },
   });
   const flushLevels = (): void => {

@@ -83,9 +83,7 @@ export class StatusView {
       state,
       program: this.o.program.program === cfg.id,
       error: p.error ? `${p.error.message}${p.error.hint ? ` — ${p.error.hint}` : ''}` : null,
-      peakDb: p.lastLevels?.peakDb ?? null,
-      rmsDb: p.lastLevels?.rmsDb ?? null,
-      signalDb: p.signalDb,
+      ...levelsAsShown(p, state),
       nowPlaying: p.nowPlaying,
       samples: p.samples,
       ...(this.o.archive ? { archive: archiveAsShown(this.o.archive(cfg), state) } : {}),
@@ -99,6 +97,15 @@ export class StatusView {
  */
 export function archiveAsShown(a: ArchiveStatus, state: SourceStatus['state']): ArchiveStatus {
   return a.state === 'recording' && state !== 'running' && state !== 'silent' ? { state: 'idle', error: null } : a;
+}
+
+/**
+ * The last levels and signal only while audio arrives: those of a stalled, failed or restarting
+ * input are what it measured before it stopped, and /api/status readers take a level for audio.
+ */
+export function levelsAsShown(p: Pick<SourcePipeline, 'lastLevels' | 'signalDb'>, state: SourceStatus['state']): Pick<SourceStatus, 'peakDb' | 'rmsDb' | 'signalDb'> {
+  if (state !== 'running' && state !== 'silent') return { peakDb: null, rmsDb: null, signalDb: null };
+  return { peakDb: p.lastLevels?.peakDb ?? null, rmsDb: p.lastLevels?.rmsDb ?? null, signalDb: p.signalDb };
 }
 
 function safeKind(uri: string): string {

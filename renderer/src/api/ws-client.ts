@@ -9,7 +9,7 @@ import {
   type ConsoleApi,
   type EventName,
   type EventPayload,
-} from '@contract';
+} from '../../../electron/contract';
 import type { ConnectionMonitor, ConnectionState } from './connection';
 
 export interface WsClientOptions {
@@ -17,6 +17,12 @@ export interface WsClientOptions {
   callTimeoutMs?: number;
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /**
+   * After this long without a frame from the engine the socket is asked for app.info; no answer
+   * within callTimeoutMs and it is dropped as dead. A host that vanished without closing the TCP
+   * connection (power, network) otherwise leaves the page "connected" for many minutes.
+   */
+  idleProbeMs?: number;
   /** Told about messages that could not be tied to a call (bad frames, server-side errors). */
   onProtocolError?: (message: string) => void;
   /** For tests outside a browser. */
@@ -67,6 +73,9 @@ export class WsConsoleApi implements ConsoleApi, ConnectionMonitor {
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
+  private lastHeardAt = 0;
+  private probeTimer: ReturnType<typeof setInterval> | null = null;
+  private probing = false;
 
   constructor(url: string, options: WsClientOptions = {}) {
     this.url = url;
@@ -76,6 +85,7 @@ export class WsConsoleApi implements ConsoleApi, ConnectionMonitor {
       // The engine is usually on this machine or the LAN: retrying every few seconds costs nothing
       // and gets the meters back soon after an engine restart.
       maxBackoffMs: options.maxBackoffMs ?? 5_000,
+      idleProbeMs: options.idleProbeMs ?? 10_000,
     };
     this.onProtocolError = options.onProtocolError ?? ((m) => console.warn(m));
     this.WS = options.WebSocketImpl ?? WebSocket;
@@ -83,7 +93,7 @@ export class WsConsoleApi implements ConsoleApi, ConnectionMonitor {
   }
 
   /** ws(s)://<page host>/ws, carrying the page's token so the socket works before the cookie exists. */
-  static urlFor(location: Location): string {
+  static urlFor(location: { protocol: string; host: string; search: string }): string {
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const token = new URLSearchParams(location.search).get('token');
     const query = token ? `?token=${encodeURIComponent(token)}` : '';
@@ -148,6 +158,7 @@ export class WsConsoleApi implements ConsoleApi, ConnectionMonitor {
   close(): void {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.stopProbe();
     this.socket?.close(1000, 'closed by the console');
     this.failPending('the console was closed');
   }
@@ -170,21 +181,53 @@ export class WsConsoleApi implements ConsoleApi, ConnectionMonitor {
     this.socket = socket;
     socket.onopen = () => {
       this.attempt = 0;
+      this.lastHeardAt = Date.now();
+      this.startProbe(socket);
       this.setState({ kind: 'connected', since: Date.now() });
       this.flush();
     };
-    socket.onmessage = (ev) => this.receive(ev.data);
-    socket.onclose = (ev) => {
-      if (this.socket !== socket) return;
-      this.socket = null;
-      // Calls already sent may or may not have run; the caller must decide, so say so.
-      this.failPending('the connection to the engine dropped before it answered; try again once reconnected', true);
-      if (this.closed) return;
-      const why = closeReason(ev.code, ev.reason);
-      this.scheduleReconnect(why);
+    socket.onmessage = (ev) => {
+      this.lastHeardAt = Date.now();
+      this.receive(ev.data);
     };
+    socket.onclose = (ev) => this.lost(socket, closeReason(ev.code, ev.reason));
     // onclose follows every error; the reason goes out there.
     socket.onerror = () => {};
+  }
+
+  private lost(socket: WebSocket, reason: string): void {
+    if (this.socket !== socket) return;
+    this.socket = null;
+    this.stopProbe();
+    // Calls already sent may or may not have run; the caller must decide, so say so.
+    this.failPending('the connection to the engine dropped before it answered; try again once reconnected', true);
+    if (this.closed) return;
+    this.scheduleReconnect(reason);
+  }
+
+  private startProbe(socket: WebSocket): void {
+    this.stopProbe();
+    this.probeTimer = setInterval(() => {
+      if (this.probing || this.socket !== socket || Date.now() - this.lastHeardAt < this.opts.idleProbeMs) return;
+      this.probing = true;
+      // Any frame counts as an answer: a busy engine that sends events is alive.
+      const heardBefore = this.lastHeardAt;
+      this.call('app.info', {})
+        .catch(() => {
+          if (this.socket !== socket || this.lastHeardAt !== heardBefore) return;
+          // close() on a dead peer waits out the closing handshake; the page must not wait with it.
+          socket.close(4000, 'the engine stopped answering');
+          this.lost(socket, `the engine stopped answering (nothing for ${Math.round((Date.now() - heardBefore) / 1000)} s)`);
+        })
+        .finally(() => {
+          this.probing = false;
+        });
+    }, Math.max(250, Math.floor(this.opts.idleProbeMs / 2)));
+  }
+
+  private stopProbe(): void {
+    if (this.probeTimer) clearInterval(this.probeTimer);
+    this.probeTimer = null;
   }
 
   private scheduleReconnect(reason: string): void {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState, type InputHTMLAttributes, type ReactNode } from 'react';
 import type { ChimeMode, ChimeSettings, Settings } from '@contract';
 import { playTestChime } from '../alerting/chime-controller';
 import { toContractError } from '../lib/contract-error';
@@ -228,19 +228,15 @@ export function SettingsPanel() {
       <h4>Failover</h4>
       <div className="field-row">
         {FAILOVER_FIELDS.map((f) => (
-          <label key={f.key} className="field small">
-            <span>{f.label}</span>
-            <span className="with-unit">
-              <input
-                type="number"
-                value={draft.failover[f.key]}
-                {...invalid(`failover.${f.key}`)}
-                onChange={(e) => edit({ failover: { ...draft.failover, [f.key]: e.target.value } })}
-              />
-              {f.unit}
-            </span>
-            {problem(`failover.${f.key}`)}
-          </label>
+          <UnitField
+            key={f.key}
+            label={f.label}
+            unit={f.unit}
+            value={draft.failover[f.key]}
+            {...invalid(`failover.${f.key}`)}
+            problem={problem(`failover.${f.key}`)}
+            onChange={(e) => edit({ failover: { ...draft.failover, [f.key]: e.target.value } })}
+          />
         ))}
       </div>
 
@@ -395,22 +391,26 @@ export function SettingsPanel() {
 
       <h4>Keeping alerts</h4>
       <div className="field-row">
-        <label className="field small">
-          <span>Keep alerts for</span>
-          <span className="with-unit">
-            <input type="number" data-testid="setting-max-age" value={draft.maxAgeDays} placeholder="forever" {...invalid('alerts.retention.maxAgeDays')} onChange={(e) => edit({ maxAgeDays: e.target.value })} />
-            days
-          </span>
-          {problem('alerts.retention.maxAgeDays')}
-        </label>
-        <label className="field small">
-          <span>Recordings up to</span>
-          <span className="with-unit">
-            <input type="number" data-testid="setting-max-recordings" value={draft.maxRecordingsMb} placeholder="no limit" {...invalid('alerts.retention.maxRecordingsMb')} onChange={(e) => edit({ maxRecordingsMb: e.target.value })} />
-            MB
-          </span>
-          {problem('alerts.retention.maxRecordingsMb')}
-        </label>
+        <UnitField
+          label="Keep alerts for"
+          unit="days"
+          data-testid="setting-max-age"
+          value={draft.maxAgeDays}
+          placeholder="forever"
+          {...invalid('alerts.retention.maxAgeDays')}
+          problem={problem('alerts.retention.maxAgeDays')}
+          onChange={(e) => edit({ maxAgeDays: e.target.value })}
+        />
+        <UnitField
+          label="Recordings up to"
+          unit="MB"
+          data-testid="setting-max-recordings"
+          value={draft.maxRecordingsMb}
+          placeholder="no limit"
+          {...invalid('alerts.retention.maxRecordingsMb')}
+          problem={problem('alerts.retention.maxRecordingsMb')}
+          onChange={(e) => edit({ maxRecordingsMb: e.target.value })}
+        />
       </div>
       <p className="muted small">
         Applied daily: older alerts are deleted with their recordings, then the oldest recordings until the total fits.
@@ -450,22 +450,29 @@ export function SettingsPanel() {
           <span className="muted small">≈ {Math.round((Number(draft.archive.bitrateKbps) * 1000 * 86400) / 8 / 1048576)} MB per source-day</span>
           {problem('archive.bitrateKbps')}
         </label>
-        <label className="field small">
-          <span>Keep the archive for</span>
-          <span className="with-unit">
-            <input type="number" data-testid="setting-archive-days" min={0.01} max={3650} step="any" value={draft.archive.maxAgeDays} {...invalid('archive.maxAgeDays')} onChange={(e) => setArchive({ maxAgeDays: e.target.value })} />
-            days
-          </span>
-          {problem('archive.maxAgeDays')}
-        </label>
-        <label className="field small">
-          <span>Archive up to</span>
-          <span className="with-unit">
-            <input type="number" data-testid="setting-archive-size" min={0.001} step="any" value={draft.archive.maxTotalGb} {...invalid('archive.maxTotalMB')} onChange={(e) => setArchive({ maxTotalGb: e.target.value })} />
-            GB
-          </span>
-          {problem('archive.maxTotalMB')}
-        </label>
+        <UnitField
+          label="Keep the archive for"
+          unit="days"
+          data-testid="setting-archive-days"
+          min={0.01}
+          max={3650}
+          step="any"
+          value={draft.archive.maxAgeDays}
+          {...invalid('archive.maxAgeDays')}
+          problem={problem('archive.maxAgeDays')}
+          onChange={(e) => setArchive({ maxAgeDays: e.target.value })}
+        />
+        <UnitField
+          label="Archive up to"
+          unit="GB"
+          data-testid="setting-archive-size"
+          min={0.001}
+          step="any"
+          value={draft.archive.maxTotalGb}
+          {...invalid('archive.maxTotalMB')}
+          problem={problem('archive.maxTotalMB')}
+          onChange={(e) => setArchive({ maxTotalGb: e.target.value })}
+        />
         <label className="field">
           <span>Archive directory</span>
           <input className="mono" data-testid="setting-archive-dir" value={draft.archive.dir} placeholder="the data directory's archive/" {...invalid('archive.dir')} onChange={(e) => setArchive({ dir: e.target.value })} />
@@ -476,5 +483,19 @@ export function SettingsPanel() {
       <h4>Streams</h4>
       <StreamEditor streams={saved.streams} sources={saved.sources} onChanged={() => void reload()} />
     </section>
+  );
+}
+
+/** A number input with its unit after it and its problem, if any, under it. */
+function UnitField({ label, unit, problem, ...input }: { label: string; unit: string; problem: ReactNode } & InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <label className="field small">
+      <span>{label}</span>
+      <span className="with-unit">
+        <input type="number" {...input} />
+        {unit}
+      </span>
+      {problem}
+    </label>
   );
 }

@@ -3,7 +3,7 @@ import { db } from '../lib/format';
 import { LevelMeter } from './LevelMeter';
 import { ListenControls } from './listen/ListenControls';
 import { ListenerSparkline } from './listen/StreamLinks';
-import { StreamControls } from './StreamControls';
+import { STALE_TITLE, StreamControls } from './StreamControls';
 import { Waveform } from './Waveform';
 
 const STATE_HINT: Record<SourceStatus['state'], string> = {
@@ -16,7 +16,8 @@ const STATE_HINT: Record<SourceStatus['state'], string> = {
   stopped: 'stopped',
 };
 
-export function SourceCard({ source, streams }: { source: SourceStatus; streams: StreamStatus[] }) {
+/** `stale`: the connection to the engine is down, so every state here is the last one received. */
+export function SourceCard({ source, streams, stale = false }: { source: SourceStatus; streams: StreamStatus[]; stale?: boolean }) {
   const s = source;
   return (
     <article
@@ -24,6 +25,7 @@ export function SourceCard({ source, streams }: { source: SourceStatus; streams:
       data-testid={`source-card-${s.id}`}
       data-state={s.state}
       data-program={s.program}
+      data-stale={stale}
     >
       <header className="source-head">
         <div className="source-title">
@@ -32,8 +34,13 @@ export function SourceCard({ source, streams }: { source: SourceStatus; streams:
           {s.program && <span className="badge program-badge">PROGRAM</span>}
           {!s.enabled && <span className="badge muted-badge">disabled</span>}
         </div>
-        <span className={`state-pill state-${s.state}`} data-testid={`source-state-${s.id}`}>
+        <span
+          className={`state-pill state-${s.state}`}
+          data-testid={`source-state-${s.id}`}
+          title={stale ? STALE_TITLE : undefined}
+        >
           {STATE_HINT[s.state]}
+          {stale && ' ?'}
         </span>
       </header>
       {s.error && <div className="error-box">{s.error}</div>}
@@ -60,7 +67,7 @@ export function SourceCard({ source, streams }: { source: SourceStatus; streams:
         </dd>
       </dl>
       <ListenControls sourceId={s.id} running={s.state === 'running' || s.state === 'silent'} streams={streams} />
-      <StreamControls sourceId={s.id} streams={streams} />
+      <StreamControls sourceId={s.id} streams={streams} stale={stale} />
       <ListenerSparkline streams={streams} />
     </article>
   );

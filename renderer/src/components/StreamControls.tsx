@@ -13,8 +13,10 @@ const STATE_LABEL: Record<StreamStatus['state'], string> = {
   error: 'error',
 };
 
+export const STALE_TITLE = 'Last state received before the connection to the engine dropped; it may have changed since';
+
 /** The one-click stream switch of a source and the state of each of its renditions. */
-export function StreamControls({ sourceId, streams }: { sourceId: string; streams: StreamStatus[] }) {
+export function StreamControls({ sourceId, streams, stale = false }: { sourceId: string; streams: StreamStatus[]; stale?: boolean }) {
   const toggle = useConsole((s) => s.toggles[sourceId]);
   const enabled = streams.some((s) => s.enabled);
   const pending = toggle?.pending ?? false;
@@ -39,8 +41,11 @@ export function StreamControls({ sourceId, streams }: { sourceId: string; stream
       </div>
       {toggle?.error && <div className="error-text">Stream toggle failed: {toggle.error}</div>}
       {streams.map((s) => (
-        <div key={s.streamId} className="stream-row" data-testid={`stream-${s.streamId}`} data-state={s.state}>
-          <span className={`pill stream-${s.state}`}>{STATE_LABEL[s.state]}</span>
+        <div key={s.streamId} className="stream-row" data-testid={`stream-${s.streamId}`} data-state={s.state} data-stale={stale}>
+          <span className={`pill stream-${s.state}`} title={stale ? STALE_TITLE : undefined}>
+            {STATE_LABEL[s.state]}
+            {stale && ' ?'}
+          </span>
           {s.mount && <span className="stream-mount mono">{s.mount}</span>}
           {s.format && (
             <span className="muted">
@@ -49,13 +54,11 @@ export function StreamControls({ sourceId, streams }: { sourceId: string; stream
             </span>
           )}
           {s.listeners !== null && (
-            <span>
-              {s.listeners} {s.listeners === 1 ? 'listener' : 'listeners'}
-              {s.peakListeners !== null ? ` (peak ${s.peakListeners})` : ''}
-              {ownListeners(s) > 0 ? `, ${ownListeners(s)} of them through this console` : ''}
+            <span className={stale ? 'muted' : undefined}>
+              {listenerText(s, stale)}
             </span>
           )}
-          {s.state === 'live' && <span className="muted">up {duration(s.uptimeS)}</span>}
+          {s.state === 'live' && !stale && <span className="muted">up {duration(s.uptimeS)}</span>}
           {s.bytesSent > 0 && <span className="muted">{bytes(s.bytesSent)} sent</span>}
           {s.reconnects > 0 && <span className="warn-text">{s.reconnects} reconnects</span>}
           {s.droppedBytes > 0 && <span className="warn-text">{bytes(s.droppedBytes)} dropped</span>}
@@ -66,6 +69,15 @@ export function StreamControls({ sourceId, streams }: { sourceId: string; stream
       <AddRendition sourceId={sourceId} streams={streams} />
     </div>
   );
+}
+
+/** A count from before the connection dropped says nothing about now. */
+function listenerText(s: StreamStatus, stale: boolean): string {
+  if (stale || s.listeners === null) return 'listeners unknown';
+  const own = ownListeners(s);
+  return `${s.listeners} ${s.listeners === 1 ? 'listener' : 'listeners'}${s.peakListeners !== null ? ` (peak ${s.peakListeners})` : ''}${
+    own > 0 ? `, ${own} of them through this console` : ''
+  }`;
 }
 
 /**

@@ -30,6 +30,17 @@ describe('overview', () => {
     expect(peak[2]).toBe(255);
     expect(dbToByte(-200)).toBe(0);
   });
+  it('keeps every second as the overview grows past its first buffers', () => {
+    const rate = 100;
+    const acc = new OverviewAccumulator(rate);
+    const seconds = 200;
+    const amp = (k: number): number => 0.01 + (k % 50) / 60;
+    for (let k = 0; k < seconds; k++) acc.push(new Float32Array(rate).fill(amp(k)));
+    const { peak, rms } = acc.snapshot();
+    expect(peak.length).toBe(seconds);
+    expect(rms.length).toBe(seconds);
+    for (let k = 0; k < seconds; k++) expect(peak[k]).toBe(dbToByte(20 * Math.log10(Math.fround(amp(k)))));
+  });
   it('buckets seconds for the timeline and marks unrecorded buckets with -1', () => {
     const seg = { startUtcMs: 0, durationMs: 2000, peak: Uint8Array.of(10, 20), rms: Uint8Array.of(5, 6) };
     const later = { startUtcMs: 6000, durationMs: 2000, peak: Uint8Array.of(30, 40), rms: Uint8Array.of(7, 8) };

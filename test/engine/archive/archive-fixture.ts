@@ -80,3 +80,13 @@ export function bestCorrelation(want: Float32Array, got: Float32Array, maxLag: n
   }
   return best;
 }
+
+/** What the next run of the source does first on `root`: recover what the last run left open, then stop. */
+export async function recoverArchive(root: string, extra: Partial<ArchiveRecorderOptions> = {}): Promise<void> {
+  const rig = new RecorderRig(extra, root);
+  try {
+    await rig.recorder.recover();
+  } finally {
+    await rig.close(false);
+  }
+}

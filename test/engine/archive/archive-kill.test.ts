@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ArchiveIndex } from '../../../electron/engine/archive/archive-index';
 import { verifyArchive } from '../../../electron/engine/archive/archive-verify';
-import { waitFor } from '../../helpers/wait';
-import { RATE, RecorderRig } from './archive-fixture';
+import { waitFor, within } from '../../helpers/wait';
+import { RATE, recoverArchive } from './archive-fixture';
 
 const here = dirname(fileURLToPath(import.meta.url));
 let root: string | null = null;
@@ -31,14 +31,12 @@ describe('archive after a SIGKILL', () => {
       await waitFor('the child to archive 5 s of audio', () => pushed() >= 5 * RATE, 30_000, { detail: () => `${out.slice(-400)}\n${err.slice(-400)}` });
     } finally {
       process.kill(-child.pid!, 'SIGKILL');
-      await exited;
+      await within('the SIGKILLed archive child to exit', exited, 10_000);
     }
     const atKill = pushed();
 
     // The next run of the source recovers what the killed writer left open.
-    const rig = new RecorderRig({}, root);
-    await rig.recorder.recover();
-    await rig.close(false);
+    await recoverArchive(root);
     const index = new ArchiveIndex(join(root, 'index.sqlite'));
     try {
       const [seg, ...rest] = index.bySource('src');

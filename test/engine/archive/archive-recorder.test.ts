@@ -11,7 +11,7 @@ import { probeSegment } from '../../../electron/engine/archive/segment-probe';
 import { classifyWriteFailure } from '../../../electron/engine/archive/segment-encoder';
 import { findGaps } from '../../../electron/core/archive/gaps';
 import { sleep, waitFor } from '../../helpers/wait';
-import { bestCorrelation, RATE, RecorderRig, T0, testSignal } from './archive-fixture';
+import { bestCorrelation, RATE, RecorderRig, recoverArchive, T0, testSignal } from './archive-fixture';
 
 const rigs: RecorderRig[] = [];
 
@@ -146,9 +146,7 @@ describe('archive recorder', () => {
       // The index shares the full disk, so the cut segment may still be open in it: once there is
       // room again the next run closes it with what its file holds.
       execFileSync('mount', ['-o', 'remount,size=8m', mnt]);
-      const next = new RecorderRig({}, mnt);
-      await next.recorder.recover();
-      await next.close(false);
+      await recoverArchive(mnt);
       const index = new ArchiveIndex(join(mnt, 'index.sqlite'));
       try {
         const segs = index.bySource('src');

@@ -8,7 +8,7 @@ import { ArchiveService } from '../../../electron/engine/archive/archive-service
 import { repairArchive, verifyArchive } from '../../../electron/engine/archive/archive-verify';
 import { oggOpusSamples } from '../../../electron/engine/archive/ogg-length';
 import { probeSegment } from '../../../electron/engine/archive/segment-probe';
-import { RATE, RecorderRig, testSignal } from './archive-fixture';
+import { RATE, RecorderRig, recoverArchive, testSignal } from './archive-fixture';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -114,9 +114,7 @@ describe('repair of segments indexed too long', () => {
     // Left open by a killed writer, its last progress claiming a minute.
     index.updateSegment(a!.id, 60 * RATE, a!.bytes, a!.peak, a!.rms, 'open');
     index.close();
-    const rig = new RecorderRig({ ffmpeg: '/nonexistent/ffmpeg' }, root);
-    await rig.recorder.recover();
-    await rig.close(false);
+    await recoverArchive(root, { ffmpeg: '/nonexistent/ffmpeg' });
     const check = new ArchiveIndex(join(root, 'index.sqlite'));
     try {
       const row = check.byName('src', a!.name)!;

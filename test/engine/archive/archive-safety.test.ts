@@ -9,7 +9,7 @@ import { repairArchive, verifyArchive } from '../../../electron/engine/archive/a
 import { oggOpusSamples } from '../../../electron/engine/archive/ogg-length';
 import { probeSegment } from '../../../electron/engine/archive/segment-probe';
 import { ffmpegPath } from '../../../native/ffmpeg-path';
-import { RATE, RecorderRig, testSignal } from './archive-fixture';
+import { RATE, RecorderRig, recoverArchive, testSignal } from './archive-fixture';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -175,9 +175,7 @@ describe('recovery of rows left open', () => {
     index.close();
     const file = join(root, 'src', a!.name);
     truncateSync(file, 20);
-    const rig = new RecorderRig({ ffmpeg: '/nonexistent/ffmpeg' }, root);
-    await rig.recorder.recover();
-    await rig.close(false);
+    await recoverArchive(root, { ffmpeg: '/nonexistent/ffmpeg' });
     const check = new ArchiveIndex(join(root, 'index.sqlite'));
     try {
       expect(check.byName('src', a!.name)?.state).toBe('open');
@@ -193,9 +191,7 @@ describe('recovery of rows left open', () => {
     const [a] = index.bySource('src');
     claim(index, a!, 60, 'open');
     index.close();
-    const rig = new RecorderRig({ ffmpeg: cutShortFfmpeg(0.5 * RATE * 4) }, root);
-    await rig.recorder.recover();
-    await rig.close(false);
+    await recoverArchive(root, { ffmpeg: cutShortFfmpeg(0.5 * RATE * 4) });
     const check = new ArchiveIndex(join(root, 'index.sqlite'));
     try {
       const row = check.byName('src', a!.name)!;

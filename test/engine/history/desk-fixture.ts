@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { BUS_RATE, DEFAULT_ALERT_SETTINGS, type Alert, type RelevanceSettings } from '../../../electron/contract';
 import { describeAlert, judgeRelevance } from '../../../electron/core/alerts';
-import { SameReceiver, encodeSame, type SameEvent } from '../../../electron/core/same';
+import { SameReceiver, encodeSame } from '../../../electron/core/same';
 import { newAlertRecord, type AlertRecord } from '../../../electron/engine/alerts/alert-record';
 import { AlertDesk } from '../../../electron/engine/alerts/alert-desk';
 import { AlertHistory } from '../../../electron/engine/alerts/history/alert-history';
@@ -9,6 +9,7 @@ import { WriteBehind } from '../../../electron/engine/alerts/write-behind';
 import type { EngineEventMap } from '../../../electron/engine/event-sink';
 import { silentLogger } from '../../../electron/engine/log';
 import type { WorkerDecoderEvent } from '../../../electron/engine/pipeline/messages';
+import { toWorkerEvent } from '../../../electron/engine/pipeline/worker-decoder-event';
 import { ProblemBoard } from '../../../electron/engine/status/problem-board';
 import { loadTables } from '../../../native/tables-loader';
 import { ManualClock } from './manual-clock';
@@ -77,24 +78,6 @@ export function deskFixture(opts: { start: string; file?: string; clock?: Manual
     timers: clock,
   });
   return f;
-}
-
-/** The worker's mapping of receiver events (electron/engine/pipeline/source-worker.ts). */
-export function toWorkerEvent(e: SameEvent): WorkerDecoderEvent {
-  switch (e.type) {
-    case 'header':
-      return { type: 'header', sample: e.sample, raw: e.raw, bursts: e.bursts, bitConfidence: e.bitConfidence };
-    case 'eom':
-      return { type: 'eom', sample: e.sample };
-    case 'attention':
-      return e.phase === 'start'
-        ? { type: 'attention', phase: 'start', sample: e.sample, kind: e.kind }
-        : { type: 'attention', phase: 'end', sample: e.sample, kind: e.kind, durationS: e.durationS };
-    case 'burst':
-      return { type: 'burst', sample: e.sample, text: e.text, bitErrorEstimate: e.bitErrorEstimate };
-    case 'link':
-      return { type: 'link', sample: e.sample, state: e.state };
-  }
 }
 
 /**

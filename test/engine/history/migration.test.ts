@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AlertHistory } from '../../../electron/engine/alerts/history/alert-history';
 import { schemaVersion } from '../../../electron/engine/alerts/history/history-db';
-import { SCHEMA_VERSION } from '../../../electron/engine/alerts/history/migrations';
+import { PRE_VERSION_SCHEMA_SQL, SCHEMA_VERSION } from '../../../electron/engine/alerts/history/migrations';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -19,33 +19,15 @@ function tempFile(): string {
 }
 
 /**
- * The schema the console wrote before versions existed, copied from
- * `git show HEAD:electron/engine/alerts/alert-store.ts` (the CREATE statements and the ALTER
- * that added recording_file), and the rows its addAlert/setRecording/addEvent wrote.
+ * The schema the console wrote before versions existed (the CREATE statements, shared with the
+ * baseline migration, and the ALTER that added recording_file), and the rows its
+ * addAlert/setRecording/addEvent wrote.
  */
 function writeTodaysFile(file: string, withRecordingColumn = true): void {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.exec(`
-      CREATE TABLE IF NOT EXISTS alerts (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        id TEXT NOT NULL UNIQUE,
-        raw TEXT NOT NULL,
-        source_id TEXT NOT NULL,
-        received_at TEXT NOT NULL,
-        expires_at TEXT NOT NULL,
-        json TEXT NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS alerts_expires ON alerts(expires_at);
-      CREATE TABLE IF NOT EXISTS decoder_events (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        source_id TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        received_at TEXT NOT NULL,
-        json TEXT NOT NULL
-      );
-    `);
+  db.exec(PRE_VERSION_SCHEMA_SQL);
   if (withRecordingColumn) db.exec('ALTER TABLE alerts ADD COLUMN recording_file TEXT');
   const insert = db.prepare('INSERT OR IGNORE INTO alerts (id, raw, source_id, received_at, expires_at, json) VALUES (?, ?, ?, ?, ?, ?)');
   const add = (id: string, raw: string, sourceId: string, receivedAt: string, event: string, eventName: string, category: string, expiresAt: string, locations: Array<{ code: string; name: string }>) => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,9 +7,13 @@ import { join, resolve } from 'node:path';
 import { ManagedIcecast, findIcecastBinary, freePort, type ManagedIcecastStatus } from '../../../native/icecast/managed';
 import { IcecastNotInstalledError, IcecastStartError, redact } from '../../../native/icecast/errors';
 import { randomPassword } from '../../../native/icecast/config';
-import { waitFor } from '../../helpers/wait';
+import { waitFor, within } from '../../helpers/wait';
 
 const isRoot = process.getuid?.() === 0;
+
+/** Resolves when `child` has exited, also when that happened before the call (no lost 'exit'). */
+const exited = (child: ChildProcess): Promise<void> =>
+  child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -153,12 +157,12 @@ describe('ManagedIcecast (real icecast2)', () => {
     };
 
     const graceful = await runOwner([join(dir, 'a'), '0', 'exit']);
-    await new Promise((r) => graceful.child.once('exit', r));
+    await within('the graceful owner to exit', exited(graceful.child), 15_000);
     await waitFor(`icecast pid ${graceful.info.pid} gone after its owner exited`, () => !running(graceful.info.pid));
 
     const crashed = await runOwner([join(dir, 'b'), '0', 'wait']);
     crashed.child.kill('SIGKILL');
-    await new Promise((r) => crashed.child.once('exit', r));
+    await within('the SIGKILLed owner to exit', exited(crashed.child), 10_000);
     expect(running(crashed.info.pid)).toBe(true); // orphaned: nothing ran in the owner
     const next = make({ dir: join(dir, 'b'), port: crashed.info.port });
     await next.start();

@@ -1,7 +1,7 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
 import { unackedBytes } from '../../../native/icecast/tcp-unacked';
-import { waitFor } from '../../helpers/wait';
+import { waitFor, within } from '../../helpers/wait';
 
 const cleanups: (() => void)[] = [];
 // The tables are read at most every 200 ms on the clock passed in: each call here reads them afresh.
@@ -23,7 +23,7 @@ it('counts what a peer that stops reading has not acknowledged, and sees it drop
   const sock = connect({ host: '127.0.0.1', port });
   cleanups.push(() => sock.destroy());
   cleanups.push(() => peer?.destroy());
-  await new Promise<void>((r) => sock.once('connect', () => r()));
+  await within('the socket to connect', new Promise<void>((r) => sock.once('connect', () => r())), 10_000);
   await waitFor('the peer socket', () => peer !== null);
   expect(unackedBytes(sock.localPort!, port, fresh())).toBe(0);
   // Far more than the peer's receive buffer: the rest stays unacknowledged on our side.

@@ -29,26 +29,37 @@ const LOCATION_MATCH = `EXISTS (SELECT 1 FROM alert_locations l WHERE l.alert_se
     AND (substr(l.code, 4, 3) = '000' OR substr(@loc, 4, 3) = '000' OR substr(l.code, 4, 3) = substr(@loc, 4, 3))
   )))`;
 
+/** Both filters narrow by a [from, to) time window and by a list of values the same way. */
+interface WhereParts {
+  parts: string[];
+  params: Record<string, unknown>;
+}
+
+function addTimeRange(w: WhereParts, column: string, from: string | undefined, to: string | undefined): void {
+  if (from) {
+    w.parts.push(`${column} >= @from`);
+    w.params.from = isoOf(from);
+  }
+  if (to) {
+    w.parts.push(`${column} < @to`);
+    w.params.to = isoOf(to);
+  }
+}
+
+function addOneOf(w: WhereParts, column: string, name: string, values: readonly string[] | undefined): void {
+  if (!values || values.length === 0) return;
+  w.parts.push(`${column} IN (SELECT value FROM json_each(@${name}))`);
+  w.params[name] = JSON.stringify(values);
+}
+
 /** The filter as a WHERE clause over `alerts a` ("1" when nothing narrows) with named parameters. */
 export function historyWhere(f: HistoryFilter, nowIso: string): { sql: string; params: Record<string, unknown> } {
   const parts: string[] = [];
   const params: Record<string, unknown> = {};
-  if (f.from) {
-    parts.push('a.first_received_at >= @from');
-    params.from = isoOf(f.from);
-  }
-  if (f.to) {
-    parts.push('a.first_received_at < @to');
-    params.to = isoOf(f.to);
-  }
-  if (f.events && f.events.length > 0) {
-    parts.push('a.event IN (SELECT value FROM json_each(@events))');
-    params.events = JSON.stringify(f.events);
-  }
-  if (f.originators && f.originators.length > 0) {
-    parts.push('a.originator IN (SELECT value FROM json_each(@originators))');
-    params.originators = JSON.stringify(f.originators);
-  }
+  const w = { parts, params };
+  addTimeRange(w, 'a.first_received_at', f.from, f.to);
+  addOneOf(w, 'a.event', 'events', f.events);
+  addOneOf(w, 'a.originator', 'originators', f.originators);
   const fts: string[] = [];
   if (f.location) {
     const code = f.location.replace(/\s+/g, '');
@@ -89,18 +100,9 @@ export function historyWhere(f: HistoryFilter, nowIso: string): { sql: string; p
 export function eventLogWhere(f: EventLogFilter): { sql: string; params: Record<string, unknown> } {
   const parts: string[] = [];
   const params: Record<string, unknown> = {};
-  if (f.from) {
-    parts.push('e.at >= @from');
-    params.from = isoOf(f.from);
-  }
-  if (f.to) {
-    parts.push('e.at < @to');
-    params.to = isoOf(f.to);
-  }
-  if (f.kinds && f.kinds.length > 0) {
-    parts.push('e.kind IN (SELECT value FROM json_each(@kinds))');
-    params.kinds = JSON.stringify(f.kinds);
-  }
+  const w = { parts, params };
+  addTimeRange(w, 'e.at', f.from, f.to);
+  addOneOf(w, 'e.kind', 'kinds', f.kinds);
   if (f.sourceId) {
     parts.push('e.source_id = @source');
     params.source = f.sourceId;

@@ -13,6 +13,30 @@ export interface Migration {
 }
 
 /**
+ * The CREATE statements of the console before versions existed (user_version 0). Exported so
+ * the migration test builds an old file from the same text instead of a re-typed copy.
+ */
+export const PRE_VERSION_SCHEMA_SQL = `
+  CREATE TABLE IF NOT EXISTS alerts (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    raw TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    json TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS alerts_expires ON alerts(expires_at);
+  CREATE TABLE IF NOT EXISTS decoder_events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    source_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    json TEXT NOT NULL
+  );
+`;
+
+/**
  * 1: the schema the console wrote before versions existed (user_version 0), so a fresh file and
  * one from an older console reach the same starting point. One row per reception, the DTO as JSON.
  */
@@ -20,25 +44,7 @@ const baseline: Migration = {
   version: 1,
   name: 'baseline (alerts as JSON, decoder events)',
   up(db) {
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS alerts (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        id TEXT NOT NULL UNIQUE,
-        raw TEXT NOT NULL,
-        source_id TEXT NOT NULL,
-        received_at TEXT NOT NULL,
-        expires_at TEXT NOT NULL,
-        json TEXT NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS alerts_expires ON alerts(expires_at);
-      CREATE TABLE IF NOT EXISTS decoder_events (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        source_id TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        received_at TEXT NOT NULL,
-        json TEXT NOT NULL
-      );
-    `);
+    db.exec(PRE_VERSION_SCHEMA_SQL);
     const cols = db.prepare('PRAGMA table_info(alerts)').all() as Array<{ name: string }>;
     if (!cols.some((c) => c.name === 'recording_file')) db.exec('ALTER TABLE alerts ADD COLUMN recording_file TEXT');
   },

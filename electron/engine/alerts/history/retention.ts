@@ -88,13 +88,7 @@ export class Retention {
           for (const id of db.prepare('SELECT id FROM temp.doomed').pluck().all() as string[]) deletedIds.push(id);
           report.deletedAlerts = db.prepare('DELETE FROM alerts WHERE seq IN (SELECT seq FROM temp.doomed)').run().changes;
           db.exec('DROP TABLE temp.doomed');
-          const del = db.prepare('DELETE FROM recordings WHERE id = ?');
-          for (const r of recs) {
-            del.run(r.id);
-            files.push(r.file);
-            report.freedBytes += r.bytes;
-          }
-          report.deletedRecordings += recs.length;
+          this.dropRecordings(recs, files, report);
           db.prepare('DELETE FROM decoder_events WHERE received_at < ?').run(cutoff);
           db.prepare('DELETE FROM event_log WHERE at < ?').run(cutoff);
         }
@@ -137,13 +131,18 @@ export class Retention {
       doomed.push(r);
       total -= r.bytes;
     }
-    const del = db.prepare('DELETE FROM recordings WHERE id = ?');
-    for (const r of doomed) {
+    this.dropRecordings(doomed, files, report);
+  }
+
+  /** Deletes the rows inside the caller's transaction; the files go in `files`, removed after it commits. */
+  private dropRecordings(recs: ReadonlyArray<{ id: number; file: string; bytes: number }>, files: string[], report: RetentionReport): void {
+    const del = this.o.history.db.prepare('DELETE FROM recordings WHERE id = ?');
+    for (const r of recs) {
       del.run(r.id);
       files.push(r.file);
       report.freedBytes += r.bytes;
     }
-    report.deletedRecordings += doomed.length;
+    report.deletedRecordings += recs.length;
   }
 }
 
